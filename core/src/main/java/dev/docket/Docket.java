@@ -1,0 +1,336 @@
+package dev.docket;
+
+import dev.docket.internal.engine.Engine;
+import dev.docket.internal.engine.EngineSettings;
+import dev.docket.internal.engine.Engines;
+import dev.docket.internal.engine.ScopedJobQueue;
+import dev.docket.spi.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Docket engine: a persistent job queue inside the host application.
+ *
+ * <pre>{@code
+ * try (Docket docket = Docket.builder()
+ *     .store(store)
+ *     .workers("default", 4)
+ *     .handler("send-email", ctx -> mailer.send(ctx.args(Email.class)))
+ *     .build()) {
+ *   docket.start();
+ *   docket.jobs().submit(JobRequest.builder("send-email").args("{\"to\":\"a@b.c\"}").build());
+ * }
+ * }</pre>
+ *
+ * <p>{@link #build()} validates the configuration and starts nothing; {@link #start()} starts the
+ * worker threads and background loops; {@link #close()} shuts down gracefully. {@link #jobs()} acts
+ * with every right (trusted host code, as {@link Principal#SYSTEM}); {@link #as(Principal)} gives a
+ * view scoped to one caller. Thread-safe.
+ */
+public final class Docket implements AutoCloseable {
+
+  static {
+    Engines.accessor(d -> d.engine);
+  }
+
+  private final Engine engine;
+  private final ScopedDocket system;
+  private final AtomicBoolean started = new AtomicBoolean();
+
+  private Docket(Engine engine) {
+    this.engine = engine;
+    this.system = as(Principal.SYSTEM);
+  }
+
+  /** Starts configuring an engine. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts the workers and background loops.
+   *
+   * @throws IllegalStateException when called twice or after {@link #close()}
+   */
+  public Docket start() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("Docket " + nodeId() + " was already started");
+    }
+    engine.start();
+    return this;
+  }
+
+  /** The job queue, with every right. */
+  public JobQueue jobs() {
+    return system.jobs();
+  }
+
+  /** The engine's APIs as {@code principal} sees them: its own objects only, unless admin. */
+  public ScopedDocket as(Principal principal) {
+    Objects.requireNonNull(principal, "principal");
+    ScopedJobQueue queue = new ScopedJobQueue(engine, principal);
+    return new ScopedDocket() {
+      @Override
+      public Principal principal() {
+        return principal;
+      }
+
+      @Override
+      public JobQueue jobs() {
+        return queue;
+      }
+    };
+  }
+
+  /** This engine's node id. */
+  public NodeId nodeId() {
+    return engine.settings().nodeId();
+  }
+
+  /**
+   * Shuts down gracefully: stops claiming, lets running jobs finish within the shutdown grace
+   * period, interrupts the rest and gives their jobs back to the queue, then closes the store.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /**
+   * Configures a {@link Docket}. Not thread-safe. Every option has a default except the store;
+   * {@link #build()} checks them all.
+   */
+  public static final class Builder {
+
+    /** Workers of the {@code default} queue when no {@code workers(…)} is given. */
+    public static final int DEFAULT_WORKERS = 4;
+    /** Attempts per job unless a request says otherwise. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /** How long {@code close()} lets running jobs finish. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    /** How long a running job may ignore a cancel before it is interrupted. */
+    public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(10);
+    /** How long a lease lasts without a heartbeat; a dead node's jobs return after this. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+    /** How often a node extends its leases and reports alive. */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(2);
+    /** Longest wait between two looks for due work when nothing signals it. */
+    public static final Duration DEFAULT_POLL = Duration.ofSeconds(1);
+    /** Largest args of one job, in bytes of JSON. */
+    public static final int DEFAULT_MAX_ARGS_BYTES = 256 * 1024;
+
+    private @Nullable Store store;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable NodeId nodeId;
+    private final Map<String, Integer> workers = new LinkedHashMap<>();
+    private boolean producerOnly;
+    private boolean acceptUnknownFunctions;
+    private final Map<String, JobHandler> handlers = new LinkedHashMap<>();
+    private final List<DocketListener> listeners = new ArrayList<>();
+    private @Nullable RetryPolicy retryPolicy;
+    private Backoff backoff = Backoff.DEFAULT;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    private Duration cancelGrace = DEFAULT_CANCEL_GRACE;
+    private Duration lease = DEFAULT_LEASE;
+    private Duration heartbeat = DEFAULT_HEARTBEAT;
+    private Duration poll = DEFAULT_POLL;
+    private int maxArgsBytes = DEFAULT_MAX_ARGS_BYTES;
+
+    private Builder() {}
+
+    /** Where jobs are kept (required). The engine owns it and closes it on {@code close()}. */
+    public Builder store(Store store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** The clock for due times, backoff, timeouts and leases; the UTC system clock by default. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** This node's id, unique among nodes sharing a store; random by default. */
+    public Builder nodeId(String nodeId) {
+      this.nodeId = NodeId.of(nodeId);
+      return this;
+    }
+
+    /**
+     * Runs {@code count} workers for {@code queue}. Without any call, the {@code default} queue
+     * gets {@value #DEFAULT_WORKERS}.
+     */
+    public Builder workers(String queue, int count) {
+      Checks.queue("queue", queue);
+      if (count < 1 || count > 1_000) {
+        throw new InvalidRequestException("workers", "must be within 1..1000, was " + count);
+      }
+      workers.put(queue, count);
+      return this;
+    }
+
+    /**
+     * Makes this a producer-only engine: it submits and reads jobs but runs none (no workers), and
+     * accepts functions it has no handler for, since other nodes run them.
+     */
+    public Builder producerOnly() {
+      this.producerOnly = true;
+      this.acceptUnknownFunctions = true;
+      return this;
+    }
+
+    /**
+     * Accepts submits of functions this engine has no handler for (other nodes run them). By
+     * default such a submit is rejected, naming {@code function}.
+     */
+    public Builder acceptUnknownFunctions() {
+      this.acceptUnknownFunctions = true;
+      return this;
+    }
+
+    /** Registers the handler of {@code function}. */
+    public Builder handler(String function, JobHandler handler) {
+      Checks.function("function", function);
+      Objects.requireNonNull(handler, "handler");
+      if (handlers.putIfAbsent(function, handler) != null) {
+        throw new InvalidRequestException("function", "'" + function + "' has a handler already");
+      }
+      return this;
+    }
+
+    /** Adds a listener for every change this engine makes. */
+    public Builder listener(DocketListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Decides retries; by default {@link RetryPolicy#backoff(Backoff)} with {@link #backoff}. */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** The default policy's delays; {@link Backoff#DEFAULT} unless set. */
+    public Builder backoff(Backoff backoff) {
+      this.backoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    /** Attempts per job unless its request says otherwise; {@value #DEFAULT_MAX_ATTEMPTS}. */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1 || maxAttempts > JobRequest.MAX_ATTEMPTS_LIMIT) {
+        throw new InvalidRequestException(
+            "maxAttempts", "must be within 1.." + JobRequest.MAX_ATTEMPTS_LIMIT + ", was " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** How long {@code close()} lets running jobs finish before interrupting them; 30 s. */
+    public Builder shutdownGrace(Duration grace) {
+      this.shutdownGrace = nonNegative("shutdownGrace", grace);
+      return this;
+    }
+
+    /** How long a running job may ignore a cancel before it is interrupted; 10 s. */
+    public Builder cancelGrace(Duration grace) {
+      this.cancelGrace = nonNegative("cancelGrace", grace);
+      return this;
+    }
+
+    /** How long a claim's lease lasts without a heartbeat; 10 s. */
+    public Builder leaseDuration(Duration lease) {
+      this.lease = positive("leaseDuration", lease);
+      return this;
+    }
+
+    /** How often leases are extended; 2 s, and at most half the lease. */
+    public Builder heartbeatInterval(Duration interval) {
+      this.heartbeat = positive("heartbeatInterval", interval);
+      return this;
+    }
+
+    /** Longest wait between two looks for due work when nothing signals it; 1 s. */
+    public Builder pollInterval(Duration interval) {
+      this.poll = positive("pollInterval", interval);
+      return this;
+    }
+
+    /** Largest args of one job in bytes of JSON; 256 KiB. */
+    public Builder maxArgsBytes(int bytes) {
+      if (bytes < 2) {
+        throw new InvalidRequestException("maxArgsBytes", "must be >= 2, was " + bytes);
+      }
+      this.maxArgsBytes = bytes;
+      return this;
+    }
+
+    private static Duration positive(String field, Duration d) {
+      Objects.requireNonNull(d, field);
+      if (d.isNegative() || d.isZero()) {
+        throw new InvalidRequestException(field, "must be > 0, was " + d);
+      }
+      return d;
+    }
+
+    private static Duration nonNegative(String field, Duration d) {
+      Objects.requireNonNull(d, field);
+      if (d.isNegative()) {
+        throw new InvalidRequestException(field, "must not be negative, was " + d);
+      }
+      return d;
+    }
+
+    /**
+     * Validates the configuration and builds the engine; starts nothing.
+     *
+     * @throws IllegalStateException when no store was given or options contradict each other
+     */
+    public Docket build() {
+      if (store == null) {
+        throw new IllegalStateException(
+            "store is required: give a JdbcStore (durable) or an InMemoryStore (tests)");
+      }
+      if (heartbeat.multipliedBy(2).compareTo(lease) > 0) {
+        throw new InvalidRequestException(
+            "heartbeatInterval",
+            "must be at most half the lease (" + lease + ") so that a live node keeps its jobs, was "
+                + heartbeat);
+      }
+      Map<String, Integer> w = new LinkedHashMap<>(workers);
+      if (producerOnly) {
+        if (!w.isEmpty()) {
+          throw new IllegalStateException("a producer-only engine has no workers; remove workers(…)");
+        }
+      } else if (w.isEmpty()) {
+        w.put(JobRequest.DEFAULT_QUEUE, DEFAULT_WORKERS);
+      }
+      EngineSettings settings =
+          new EngineSettings(
+              nodeId == null ? NodeId.random() : nodeId,
+              clock,
+              w,
+              handlers,
+              listeners,
+              retryPolicy == null ? RetryPolicy.backoff(backoff) : retryPolicy,
+              maxAttempts,
+              shutdownGrace,
+              cancelGrace,
+              lease,
+              heartbeat,
+              poll,
+              maxArgsBytes,
+              !acceptUnknownFunctions);
+      return new Docket(new Engine(settings, store));
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.docket;
+
+/**
+ * The engine's APIs as one caller sees them: obtained from {@link Docket#as(Principal)}. Cheap to
+ * create; thread-safe.
+ */
+public interface ScopedDocket {
+
+  /** The caller. */
+  Principal principal();
+
+  /** The job queue, scoped to the caller. */
+  JobQueue jobs();
+}

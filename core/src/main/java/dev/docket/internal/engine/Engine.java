@@ -1,0 +1,663 @@
+package dev.docket.internal.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.docket.DocketEvent;
+import dev.docket.DocketListener;
+import dev.docket.InvalidRequestException;
+import dev.docket.Job;
+import dev.docket.JobCancelledException;
+import dev.docket.JobError;
+import dev.docket.JobEvent;
+import dev.docket.JobFilter;
+import dev.docket.JobHandler;
+import dev.docket.JobId;
+import dev.docket.JobNotFoundException;
+import dev.docket.JobRequest;
+import dev.docket.JobStatus;
+import dev.docket.Page;
+import dev.docket.Principal;
+import dev.docket.QueueDepth;
+import dev.docket.Cursor;
+import dev.docket.internal.json.Json;
+import dev.docket.internal.security.Access;
+import dev.docket.spi.ClaimRequest;
+import dev.docket.spi.ClaimedJob;
+import dev.docket.spi.InsertResult;
+import dev.docket.spi.LeaseCheck;
+import dev.docket.spi.NewJob;
+import dev.docket.spi.NodeInfo;
+import dev.docket.spi.Outcome;
+import dev.docket.spi.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The engine behind {@link dev.docket.Docket}: submits, claims, runs and finishes jobs. Each
+ * background activity is a {@code runOnce} method ({@link #dispatchOnce()}, {@link
+ * #watchdogOnce()}, {@link #heartbeatOnce()}, {@link #reapOnce()}); {@link #start()} wraps them in
+ * loops on named threads, and tests may call them step by step instead. Thread-safe.
+ */
+public final class Engine {
+
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+  /** How many due jobs one promotion step moves. */
+  static final int PROMOTE_BATCH = 1_000;
+  /** How many expired leases one reaper step takes back. */
+  static final int REAP_BATCH = 500;
+  /** Longest pause of the watchdog while jobs with a deadline run. */
+  static final Duration WATCHDOG_TICK = Duration.ofMillis(50);
+  /** Pause of a loop after the store failed, before it tries again. */
+  static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
+
+  private final EngineSettings settings;
+  private final Store store;
+  private final Map<String, WorkerPool> pools = new LinkedHashMap<>();
+  private final Map<JobId, RunningJob> running = new ConcurrentHashMap<>();
+  private final AtomicLong runSequence = new AtomicLong();
+  private final Wakeup dispatchWakeup = new Wakeup();
+  private final Wakeup watchdogWakeup = new Wakeup();
+  private final Wakeup maintenanceWakeup = new Wakeup();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final List<Thread> loops = new ArrayList<>();
+  private final Instant createdAt;
+  private volatile boolean claiming = true;
+  private volatile boolean shuttingDown;
+
+  public Engine(EngineSettings settings, Store store) {
+    this.settings = settings;
+    this.store = store;
+    this.createdAt = settings.clock().instant();
+  }
+
+  public EngineSettings settings() {
+    return settings;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Creates the worker pools and registers the node, without starting the loops. */
+  public void startWorkers() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("Docket " + settings.nodeId() + " was already started");
+    }
+    if (closed.get()) {
+      throw new IllegalStateException("Docket " + settings.nodeId() + " is closed");
+    }
+    settings.workers().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> pools.put(e.getKey(), new WorkerPool(e.getKey(), e.getValue())));
+    Instant now = settings.clock().instant();
+    store.nodes().register(new NodeInfo(settings.nodeId(), now, now, 0, totalWorkers()));
+  }
+
+  /** Starts workers and the background loops. */
+  public void start() {
+    startWorkers();
+    log.info(
+        "Docket {} starting: workers {}, lease {}, heartbeat {}, poll {}, max attempts {}",
+        settings.nodeId(),
+        settings.workers(),
+        settings.leaseDuration(),
+        settings.heartbeatInterval(),
+        settings.pollInterval(),
+        settings.defaultMaxAttempts());
+    if (!pools.isEmpty()) {
+      loop("docket-dispatcher", dispatchWakeup, this::dispatchLoopStep);
+      loop("docket-watchdog", watchdogWakeup, this::watchdogLoopStep);
+    }
+    loop("docket-heartbeat", maintenanceWakeup, this::heartbeatLoopStep);
+    loop("docket-reaper", new Wakeup(), this::reaperLoopStep);
+    log.info("Docket {} started", settings.nodeId());
+  }
+
+  /** One turn of a loop: does its work and says how long to wait before the next. */
+  @FunctionalInterface
+  private interface LoopStep {
+    Duration run();
+  }
+
+  private void loop(String name, Wakeup wakeup, LoopStep step) {
+    Thread t =
+        new Thread(
+            () -> {
+              MDC.put("docket.node", settings.nodeId().value());
+              while (!closed.get()) {
+                Duration wait;
+                try {
+                  wait = step.run();
+                } catch (RuntimeException e) {
+                  log.warn("{} failed, trying again in {}: {}", name, ERROR_PAUSE, e.toString(), e);
+                  wait = ERROR_PAUSE;
+                }
+                try {
+                  wakeup.awaitUpTo(wait);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+              }
+            },
+            name);
+    t.setDaemon(true);
+    loops.add(t);
+    t.start();
+  }
+
+  private Duration dispatchLoopStep() {
+    if (!claiming) {
+      return settings.pollInterval();
+    }
+    DispatchResult r = dispatchOnce();
+    if (r.mayHaveMore()) {
+      return Duration.ZERO;
+    }
+    Duration wait = settings.pollInterval();
+    Optional<Instant> next = store.jobs().nextScheduledAt(pools.keySet());
+    if (next.isPresent()) {
+      Duration untilDue = Duration.between(settings.clock().instant(), next.get());
+      if (untilDue.compareTo(wait) < 0) {
+        wait = untilDue.isNegative() ? Duration.ZERO : untilDue;
+      }
+    }
+    return wait;
+  }
+
+  private Duration watchdogLoopStep() {
+    watchdogOnce();
+    return running.isEmpty() ? settings.pollInterval() : WATCHDOG_TICK;
+  }
+
+  private Duration heartbeatLoopStep() {
+    heartbeatOnce();
+    return settings.heartbeatInterval();
+  }
+
+  private Duration reaperLoopStep() {
+    int reaped = reapOnce();
+    return reaped >= REAP_BATCH ? Duration.ZERO : settings.heartbeatInterval();
+  }
+
+  /**
+   * Graceful close: stop claiming, let running jobs finish within the shutdown grace period, then
+   * interrupt them, give back what is still unfinished, stop the loops, leave the node registry
+   * and close the store. Idempotent.
+   */
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("Docket {} closing…", settings.nodeId());
+    claiming = false;
+    dispatchWakeup.signal();
+    try {
+      pools.values().forEach(WorkerPool::shutdown);
+      boolean drained = awaitPools(settings.shutdownGrace());
+      if (!drained) {
+        log.warn(
+            "Docket {}: {} job(s) still running after the shutdown grace period {}; interrupting",
+            settings.nodeId(),
+            running.size(),
+            settings.shutdownGrace());
+        shuttingDown = true;
+        running.values().forEach(RunningJob::interrupt);
+        pools.values().forEach(WorkerPool::shutdownNow);
+        awaitPools(settings.cancelGrace());
+      }
+      for (RunningJob r : List.copyOf(running.values())) {
+        finish(r, new Outcome.Released("engine " + settings.nodeId() + " shut down"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      for (Thread t : loops) {
+        t.interrupt();
+      }
+      for (Thread t : loops) {
+        try {
+          t.join(5_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      try {
+        if (started.get()) {
+          store.nodes().remove(settings.nodeId());
+        }
+      } catch (RuntimeException e) {
+        log.warn("Docket {}: could not leave the node registry: {}", settings.nodeId(), e.toString());
+      }
+      store.close();
+      log.info("Docket {} closed", settings.nodeId());
+    }
+  }
+
+  private boolean awaitPools(Duration max) throws InterruptedException {
+    long budget = max.toMillis();
+    boolean all = true;
+    for (WorkerPool p : pools.values()) {
+      long t0 = System.nanoTime();
+      all &= p.awaitTermination(Duration.ofMillis(Math.max(0, budget)));
+      budget -= (System.nanoTime() - t0) / 1_000_000;
+    }
+    return all;
+  }
+
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  // ---------------------------------------------------------------- the queue's operations
+
+  public Job submit(Principal p, JobRequest request) {
+    return submitAll(p, List.of(request)).get(0);
+  }
+
+  public List<Job> submitAll(Principal p, List<JobRequest> requests) {
+    Access.requireSubmit(p);
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    Instant now = settings.clock().instant();
+    List<NewJob> resolved = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      resolved.add(resolve(p, requests.get(i), now, requests.size() == 1 ? "" : "requests[" + i + "]."));
+    }
+    List<InsertResult> results = store.jobs().insertAll(resolved, p.id());
+    List<Job> jobs = new ArrayList<>(results.size());
+    boolean wake = false;
+    for (InsertResult r : results) {
+      jobs.add(r.job());
+      if (r.inserted()) {
+        publishChange(r.job(), null, p.id(), "");
+        wake |= r.job().status() == JobStatus.QUEUED || r.job().status() == JobStatus.SCHEDULED;
+      }
+    }
+    if (wake) {
+      dispatchWakeup.signal();
+    }
+    return jobs;
+  }
+
+  private NewJob resolve(Principal p, JobRequest r, Instant now, String prefix) {
+    if (settings.checkFunctions() && !settings.handlers().containsKey(r.function())) {
+      throw new InvalidRequestException(
+          prefix + "function",
+          "no handler is registered for '"
+              + r.function()
+              + "'; registered: "
+              + new java.util.TreeSet<>(settings.handlers().keySet()));
+    }
+    int size = Json.sizeInBytes(r.args());
+    if (size > settings.maxArgsBytes()) {
+      throw new InvalidRequestException(
+          prefix + "args",
+          "is " + size + " bytes of JSON, more than the limit of " + settings.maxArgsBytes());
+    }
+    Instant due = r.runAt().orElseGet(() -> now.plus(r.delay().orElse(Duration.ZERO)));
+    JobStatus status = due.isAfter(now) ? JobStatus.SCHEDULED : JobStatus.QUEUED;
+    return new NewJob(
+        r.jobId().orElseGet(JobId::random),
+        r.function(),
+        r.queue(),
+        status,
+        r.priority(),
+        r.args(),
+        r.maxAttempts().orElse(settings.defaultMaxAttempts()),
+        r.correlationId(),
+        p.id(),
+        r.timeout(),
+        r.backoff(),
+        now,
+        due);
+  }
+
+  public Optional<Job> find(Principal p, JobId id) {
+    return store.jobs().find(id).filter(j -> Access.canSee(p, j));
+  }
+
+  public Job get(Principal p, JobId id) {
+    return find(p, id).orElseThrow(() -> new JobNotFoundException(id));
+  }
+
+  public Job cancel(Principal p, JobId id) {
+    Job before = get(p, id);
+    Instant now = settings.clock().instant();
+    Job after =
+        store.jobs().requestCancel(id, now, p.id()).orElseThrow(() -> new JobNotFoundException(id));
+    if (after.status() == JobStatus.RUNNING) {
+      RunningJob r = running.get(id);
+      if (r != null && r.requestCancel(now)) {
+        log.info("job {}: cancel requested by {}", id, p.id());
+        watchdogWakeup.signal();
+      }
+      if (!before.cancelRequested()) {
+        publishChange(after, JobStatus.RUNNING, p.id(), "cancel requested");
+      }
+    } else {
+      publishChange(after, before.status(), p.id(), "");
+    }
+    return after;
+  }
+
+  public Job retry(Principal p, JobId id) {
+    Job before = get(p, id);
+    Job after =
+        store
+            .jobs()
+            .retry(id, settings.clock().instant(), p.id())
+            .orElseThrow(() -> new JobNotFoundException(id));
+    publishChange(after, before.status(), p.id(), "retry");
+    dispatchWakeup.signal();
+    return after;
+  }
+
+  public Page<Job> list(Principal p, JobFilter filter, Optional<Cursor> cursor, int limit) {
+    Page.checkLimit(limit);
+    return store.jobs().list(Access.scope(p, filter), cursor, limit);
+  }
+
+  public Map<String, QueueDepth> depth(Principal p) {
+    Map<String, QueueDepth> out = new TreeMap<>();
+    for (QueueDepth d : store.jobs().depth(Access.ownerScope(p), settings.clock().instant())) {
+      out.put(d.queue(), d);
+    }
+    return out;
+  }
+
+  public List<JobEvent> events(Principal p, JobId id) {
+    get(p, id);
+    return store.jobs().events(id);
+  }
+
+  // ---------------------------------------------------------------- dispatching
+
+  /** What one dispatch step did. */
+  public record DispatchResult(int promoted, int started, boolean mayHaveMore) {}
+
+  /** Promotes due jobs and starts as many as there are free workers. */
+  public DispatchResult dispatchOnce() {
+    Instant now = settings.clock().instant();
+    List<Job> promoted = store.jobs().promoteDue(now, PROMOTE_BATCH);
+    for (Job j : promoted) {
+      publishChange(j, JobStatus.SCHEDULED, "system", "due");
+    }
+    int startedNow = 0;
+    boolean more = promoted.size() >= PROMOTE_BATCH;
+    if (claiming) {
+      for (WorkerPool pool : pools.values()) {
+        int free = pool.freeSlots();
+        if (free == 0) {
+          continue;
+        }
+        List<ClaimedJob> claimed =
+            store
+                .jobs()
+                .claim(
+                    new ClaimRequest(
+                        settings.nodeId(), pool.queue, free, now, settings.leaseDuration()));
+        for (ClaimedJob c : claimed) {
+          launch(pool, c, now);
+          startedNow++;
+        }
+      }
+    }
+    return new DispatchResult(promoted.size(), startedNow, more);
+  }
+
+  private void launch(WorkerPool pool, ClaimedJob c, Instant now) {
+    RunningJob r = new RunningJob(c.job(), c.lease(), runSequence.incrementAndGet(), now);
+    running.put(c.job().id(), r);
+    publishChange(c.job(), JobStatus.QUEUED, "system", "attempt " + c.job().attempts());
+    if (!pool.takeSlot()) {
+      finish(r, new Outcome.Released("no free worker"));
+      return;
+    }
+    try {
+      pool.execute(() -> work(pool, r));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      pool.releaseSlot();
+      finish(r, new Outcome.Released("engine shutting down"));
+    }
+    if (r.deadline != null) {
+      watchdogWakeup.signal();
+    }
+  }
+
+  private void work(WorkerPool pool, RunningJob r) {
+    Job job = r.job;
+    r.bind(Thread.currentThread());
+    MDC.put("docket.job", job.id().value());
+    job.correlationId().ifPresent(c -> MDC.put("docket.correlation", c));
+    MDC.put("docket.node", settings.nodeId().value());
+    try {
+      Outcome outcome = runHandler(r);
+      finish(r, outcome);
+    } finally {
+      r.handlerReturned();
+      Thread.interrupted();
+      running.remove(job.id(), r);
+      pool.releaseSlot();
+      MDC.remove("docket.job");
+      MDC.remove("docket.correlation");
+      dispatchWakeup.signal();
+    }
+  }
+
+  private Outcome runHandler(RunningJob r) {
+    Job job = r.job;
+    JobHandler handler = settings.handlers().get(job.function());
+    if (handler == null) {
+      log.warn("job {}: no handler for function '{}' on this node", job.id(), job.function());
+      return new Outcome.Failed(
+          JobError.of(
+              JobError.UNKNOWN_FUNCTION,
+              "no handler for '" + job.function() + "' on node " + settings.nodeId()));
+    }
+    log.debug("job {}: attempt {} of {} starts", job.id(), job.attempts(), job.maxAttempts());
+    try {
+      @Nullable Object value = handler.handle(new WorkerContext(r, this));
+      r.handlerReturned();
+      if (r.isCancelRequested()) {
+        return new Outcome.Cancelled("handler returned after a cancel request");
+      }
+      JsonNode result;
+      try {
+        result = Json.toTree(value);
+      } catch (IllegalArgumentException e) {
+        return afterFailure(r, JobError.of(e));
+      }
+      log.debug("job {}: succeeded", job.id());
+      return new Outcome.Succeeded(result);
+    } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+      r.handlerReturned();
+      if (r.isCancelRequested() || e instanceof JobCancelledException) {
+        log.info("job {}: cancelled", job.id());
+        return new Outcome.Cancelled("handler stopped after a cancel request");
+      }
+      if (r.isTimedOut()) {
+        return afterFailure(r, timeoutError(job));
+      }
+      if (shuttingDown) {
+        return new Outcome.Released("engine " + settings.nodeId() + " shut down");
+      }
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      log.info("job {}: attempt {} failed: {}", job.id(), job.attempts(), e.toString());
+      return afterFailure(r, JobError.of(e));
+    }
+  }
+
+  private static JobError timeoutError(Job job) {
+    return JobError.of(
+        JobError.TIMEOUT,
+        "attempt " + job.attempts() + " ran longer than its timeout of " + job.timeout().orElseThrow());
+  }
+
+  private Outcome afterFailure(RunningJob r, JobError error) {
+    Job job = r.job;
+    if (job.hasAttemptsLeft()) {
+      Optional<Duration> delay = settings.retryPolicy().nextDelay(job, error);
+      if (delay.isPresent()) {
+        Instant at = settings.clock().instant().plus(delay.get());
+        return new Outcome.RetryLater(error, at);
+      }
+    }
+    return new Outcome.Failed(error);
+  }
+
+  /** Writes the outcome once, whoever gets here first (worker, watchdog, shutdown). */
+  private void finish(RunningJob r, Outcome outcome) {
+    if (!r.finalized.compareAndSet(false, true)) {
+      return;
+    }
+    if (r.isLeaseLost()) {
+      log.warn("job {}: lease was taken over; outcome {} dropped", r.job.id(), outcome.status());
+      running.remove(r.job.id(), r);
+      return;
+    }
+    Optional<Job> after = store.jobs().complete(r.lease, outcome, settings.clock().instant());
+    if (after.isPresent()) {
+      publishChange(after.get(), JobStatus.RUNNING, "system", describe(outcome));
+    } else {
+      log.warn("job {}: lease no longer held; outcome {} dropped", r.job.id(), outcome.status());
+    }
+    if (outcome instanceof Outcome.RetryLater) {
+      dispatchWakeup.signal();
+    }
+  }
+
+  private static String describe(Outcome o) {
+    if (o instanceof Outcome.Failed f) {
+      return f.error().type() + ": " + f.error().message();
+    } else if (o instanceof Outcome.RetryLater r) {
+      return r.error().type() + ": " + r.error().message() + "; retry at " + r.runAt();
+    } else if (o instanceof Outcome.Cancelled c) {
+      return c.detail();
+    } else if (o instanceof Outcome.Released r) {
+      return r.detail();
+    }
+    return "";
+  }
+
+  // ---------------------------------------------------------------- watchdog, heartbeat, reaper
+
+  /**
+   * Enforces timeouts and cancel grace periods by the engine's clock: interrupts handlers whose
+   * time is up and, when they still do not stop within the grace period, ends their attempt.
+   */
+  public void watchdogOnce() {
+    Instant now = settings.clock().instant();
+    Duration grace = settings.cancelGrace();
+    for (RunningJob r : running.values()) {
+      Instant cancelAt = r.cancelRequestedAt();
+      if (cancelAt != null && !now.isBefore(cancelAt.plus(grace))) {
+        log.warn("job {}: handler ignored the cancel request for {}; interrupting", r.job.id(), grace);
+        r.interrupt();
+        finish(r, new Outcome.Cancelled("handler did not stop within " + grace + "; interrupted"));
+      } else if (r.deadline != null && !now.isBefore(r.deadline)) {
+        if (!r.isTimedOut()) {
+          log.warn("job {}: timeout {} passed; interrupting", r.job.id(), r.job.timeout().orElseThrow());
+          r.markTimedOut();
+          r.interrupt();
+        } else if (!now.isBefore(r.deadline.plus(grace))) {
+          finish(r, afterFailure(r, timeoutError(r.job)));
+        }
+      }
+    }
+  }
+
+  /** Reports this node alive, extends its leases and picks up cancels requested elsewhere. */
+  public void heartbeatOnce() {
+    Instant now = settings.clock().instant();
+    store.nodes().heartbeat(settings.nodeId(), now, busyWorkers(), totalWorkers());
+    long before = runSequence.get();
+    LeaseCheck check =
+        store.jobs().extendLeases(settings.nodeId(), now, settings.leaseDuration());
+    for (RunningJob r : running.values()) {
+      if (r.sequence > before || r.finalized.get()) {
+        continue;
+      }
+      if (!check.held().contains(r.job.id())) {
+        log.warn("job {}: lease lost (taken over by another node); stopping the handler", r.job.id());
+        r.markLeaseLost();
+        r.interrupt();
+      } else if (check.cancelRequested().contains(r.job.id()) && r.requestCancel(now)) {
+        log.info("job {}: cancel requested on another node", r.job.id());
+        watchdogWakeup.signal();
+      }
+    }
+  }
+
+  /** Takes back the jobs of nodes whose leases expired. */
+  public int reapOnce() {
+    List<Job> reclaimed = store.jobs().reclaimExpired(settings.clock().instant(), REAP_BATCH);
+    for (Job j : reclaimed) {
+      log.warn("job {}: lease expired; now {}", j.id(), j.status());
+      publishChange(j, JobStatus.RUNNING, "system", "lease expired");
+    }
+    if (!reclaimed.isEmpty()) {
+      dispatchWakeup.signal();
+    }
+    return reclaimed.size();
+  }
+
+  /** Wakes the dispatcher (after the clock moved, say). */
+  public void wakeUp() {
+    dispatchWakeup.signal();
+    watchdogWakeup.signal();
+  }
+
+  public int runningCount() {
+    return running.size();
+  }
+
+  public int busyWorkers() {
+    return pools.values().stream().mapToInt(WorkerPool::busy).sum();
+  }
+
+  public int totalWorkers() {
+    return settings.workers().values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  // ---------------------------------------------------------------- listeners
+
+  private void publishChange(Job job, @Nullable JobStatus from, String by, String detail) {
+    if (settings.listeners().isEmpty()) {
+      return;
+    }
+    JobEvent e =
+        new JobEvent(
+            job.id(), settings.clock().instant(), Optional.ofNullable(from), job.status(), by, detail);
+    publish(new DocketEvent.JobChanged(job, e));
+  }
+
+  void publish(DocketEvent event) {
+    for (DocketListener l : settings.listeners()) {
+      try {
+        l.onEvent(event);
+      } catch (RuntimeException e) {
+        log.warn("listener {} failed on {}: {}", l, event.getClass().getSimpleName(), e.toString(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.docket.internal.engine;
+
+import dev.docket.DocketListener;
+import dev.docket.JobHandler;
+import dev.docket.NodeId;
+import dev.docket.RetryPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything an engine is configured with, validated by the builder. Immutable.
+ *
+ * @param workers threads per queue; empty for a producer-only engine
+ * @param checkFunctions whether submit rejects functions with no registered handler
+ */
+public record EngineSettings(
+    NodeId nodeId,
+    Clock clock,
+    Map<String, Integer> workers,
+    Map<String, JobHandler> handlers,
+    List<DocketListener> listeners,
+    RetryPolicy retryPolicy,
+    int defaultMaxAttempts,
+    Duration shutdownGrace,
+    Duration cancelGrace,
+    Duration leaseDuration,
+    Duration heartbeatInterval,
+    Duration pollInterval,
+    int maxArgsBytes,
+    boolean checkFunctions) {
+
+  public EngineSettings {
+    workers = Map.copyOf(workers);
+    handlers = Map.copyOf(handlers);
+    listeners = List.copyOf(listeners);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.docket.internal.engine;
+
+import dev.docket.Job;
+import dev.docket.spi.Lease;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One attempt in progress on this node. The worker thread, the watchdog, the heartbeat and
+ * {@code cancel} all touch it; {@link #finalized} decides which of them writes the outcome.
+ */
+final class RunningJob {
+
+  final Job job;
+  final Lease lease;
+  final long sequence;
+  final @Nullable Instant deadline;
+  final AtomicBoolean finalized = new AtomicBoolean();
+
+  private @Nullable Thread thread;
+  private boolean handlerDone;
+  private volatile @Nullable Instant cancelRequestedAt;
+  private volatile boolean timedOut;
+  private volatile boolean leaseLost;
+
+  RunningJob(Job job, Lease lease, long sequence, Instant startedAt) {
+    this.job = job;
+    this.lease = lease;
+    this.sequence = sequence;
+    this.deadline = job.timeout().map(startedAt::plus).orElse(null);
+  }
+
+  synchronized void bind(Thread worker) {
+    this.thread = worker;
+  }
+
+  /** Marks the handler returned: from now on nobody may interrupt the worker thread for it. */
+  synchronized void handlerReturned() {
+    handlerDone = true;
+  }
+
+  /** Interrupts the handler if it is still running. */
+  synchronized void interrupt() {
+    if (!handlerDone && thread != null) {
+      thread.interrupt();
+    }
+  }
+
+  /** Records a cancel request; returns whether it is the first. */
+  synchronized boolean requestCancel(Instant at) {
+    if (cancelRequestedAt != null) {
+      return false;
+    }
+    cancelRequestedAt = at;
+    return true;
+  }
+
+  @Nullable Instant cancelRequestedAt() {
+    return cancelRequestedAt;
+  }
+
+  boolean isCancelRequested() {
+    return cancelRequestedAt != null;
+  }
+
+  void markTimedOut() {
+    timedOut = true;
+  }
+
+  boolean isTimedOut() {
+    return timedOut;
+  }
+
+  void markLeaseLost() {
+    leaseLost = true;
+  }
+
+  boolean isLeaseLost() {
+    return leaseLost;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.docket.internal.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import org.jspecify.annotations.Nullable;
+
+/** The engine's one shared {@link ObjectMapper}: handler results and argument binding. */
+public final class Json {
+
+  /** Thread-safe once configured. */
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .findAndRegisterModules()
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private Json() {}
+
+  /** The value as a JSON tree; {@code null} becomes JSON null. */
+  public static JsonNode toTree(@Nullable Object value) {
+    if (value == null) {
+      return NullNode.getInstance();
+    }
+    if (value instanceof JsonNode node) {
+      return node.deepCopy();
+    }
+    return MAPPER.valueToTree(value);
+  }
+
+  /** The size of the tree's compact JSON text in UTF-8 bytes. */
+  public static int sizeInBytes(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node).length;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot serialise JSON tree", e);
+    }
+  }
+}

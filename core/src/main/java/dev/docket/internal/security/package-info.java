@@ -1,0 +1,5 @@
+/** Internal: ownership and role checks, in one place. Not API; may change at any time. */
+@NullMarked
+package dev.docket.internal.security;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,615 @@
+package dev.docket.memory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.docket.Backoff;
+import dev.docket.Cursor;
+import dev.docket.Job;
+import dev.docket.JobError;
+import dev.docket.JobEvent;
+import dev.docket.JobFilter;
+import dev.docket.JobId;
+import dev.docket.JobIdConflictException;
+import dev.docket.JobStatus;
+import dev.docket.NodeId;
+import dev.docket.Page;
+import dev.docket.QueueDepth;
+import dev.docket.spi.ClaimRequest;
+import dev.docket.spi.ClaimedJob;
+import dev.docket.spi.InsertResult;
+import dev.docket.spi.JobStore;
+import dev.docket.spi.Lease;
+import dev.docket.spi.LeaseCheck;
+import dev.docket.spi.NewJob;
+import dev.docket.spi.NodeInfo;
+import dev.docket.spi.NodeStore;
+import dev.docket.spi.Outcome;
+import dev.docket.spi.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link Store} that keeps everything in memory. For tests and ephemeral use: nothing survives
+ * the JVM. Thread-safe; every operation is atomic (one lock), so it behaves like a serialisable
+ * database.
+ *
+ * <p>{@link #peer()} gives a second store instance over the same data, as a second node would see
+ * one database: it lets tests run several engines on one in-memory store.
+ */
+public final class InMemoryStore implements Store {
+
+  private final State state;
+  private final MemoryJobStore jobs;
+  private final MemoryNodeStore nodes;
+
+  /** An empty store. */
+  public InMemoryStore() {
+    this(new State());
+  }
+
+  private InMemoryStore(State state) {
+    this.state = state;
+    this.jobs = new MemoryJobStore(state);
+    this.nodes = new MemoryNodeStore(state);
+  }
+
+  /** Another store instance over the same data (a second node on the same database). */
+  public InMemoryStore peer() {
+    return new InMemoryStore(state);
+  }
+
+  @Override
+  public JobStore jobs() {
+    return jobs;
+  }
+
+  @Override
+  public NodeStore nodes() {
+    return nodes;
+  }
+
+  /** Does nothing: the data stays for peers and until it is garbage. */
+  @Override
+  public void close() {}
+
+  /** The shared data, guarded by one lock. */
+  private static final class State {
+    final ReentrantLock lock = new ReentrantLock();
+    final Map<JobId, Row> rows = new HashMap<>();
+    final Map<JobId, List<JobEvent>> events = new HashMap<>();
+    /** Ready ({@code QUEUED}) rows per queue, in claim order. */
+    final Map<String, NavigableSet<Row>> ready = new HashMap<>();
+    /** {@code SCHEDULED} rows by due time. */
+    final NavigableSet<Row> scheduled = new TreeSet<>(BY_DUE);
+    /** Every row, newest first, for lists. */
+    final NavigableSet<Row> newestFirst = new TreeSet<>(NEWEST_FIRST);
+    final Map<NodeId, NodeInfo> nodes = new TreeMap<>(Comparator.comparing(NodeId::value));
+    long sequence;
+
+    <T> T locked(Supplier<T> action) {
+      lock.lock();
+      try {
+        return action.get();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private static final Comparator<Row> CLAIM_ORDER =
+      Comparator.comparingInt((Row r) -> -r.priority)
+          .thenComparing(r -> r.scheduledAt)
+          .thenComparingLong(r -> r.seq);
+  private static final Comparator<Row> BY_DUE =
+      Comparator.comparing((Row r) -> r.scheduledAt).thenComparingLong(r -> r.seq);
+  private static final Comparator<Row> NEWEST_FIRST =
+      Comparator.comparing((Row r) -> r.createdAt)
+          .thenComparing(r -> r.id.value())
+          .reversed();
+
+  /** The mutable record behind a job; only touched under the lock. */
+  private static final class Row {
+    final JobId id;
+    final long seq;
+    final String function;
+    final String queue;
+    final int priority;
+    final JsonNode args;
+    final Optional<String> correlationId;
+    final String owner;
+    final Optional<Duration> timeout;
+    final Optional<Backoff> backoff;
+    final Instant createdAt;
+    JobStatus status;
+    int maxAttempts;
+    int attempts;
+    @Nullable JsonNode result;
+    @Nullable JobError error;
+    boolean cancelRequested;
+    Instant scheduledAt;
+    @Nullable Instant startedAt;
+    @Nullable Instant finishedAt;
+    @Nullable NodeId node;
+    @Nullable String leaseToken;
+    @Nullable Instant leaseExpiresAt;
+
+    Row(NewJob j, long seq) {
+      this.id = j.id();
+      this.seq = seq;
+      this.function = j.function();
+      this.queue = j.queue();
+      this.priority = j.priority();
+      this.args = j.args().deepCopy();
+      this.correlationId = j.correlationId();
+      this.owner = j.owner();
+      this.timeout = j.timeout();
+      this.backoff = j.backoff();
+      this.createdAt = j.createdAt();
+      this.status = j.status();
+      this.maxAttempts = j.maxAttempts();
+      this.scheduledAt = j.scheduledAt();
+    }
+
+    Job snapshot() {
+      return new Job(
+          id,
+          function,
+          queue,
+          status,
+          priority,
+          args.deepCopy(),
+          Optional.ofNullable(result).map(JsonNode::deepCopy),
+          Optional.ofNullable(error),
+          attempts,
+          maxAttempts,
+          correlationId,
+          owner,
+          timeout,
+          backoff,
+          cancelRequested,
+          createdAt,
+          scheduledAt,
+          Optional.ofNullable(startedAt),
+          Optional.ofNullable(finishedAt),
+          Optional.ofNullable(node));
+    }
+  }
+
+  private static final class MemoryJobStore implements JobStore {
+    private final State s;
+
+    MemoryJobStore(State s) {
+      this.s = s;
+    }
+
+    @Override
+    public InsertResult insert(NewJob job, String by) {
+      return insertAll(List.of(job), by).get(0);
+    }
+
+    @Override
+    public List<InsertResult> insertAll(List<NewJob> jobs, String by) {
+      return s.locked(
+          () -> {
+            Map<JobId, NewJob> batch = new HashMap<>();
+            for (NewJob j : jobs) {
+              Row existing = s.rows.get(j.id());
+              String owner = existing != null ? existing.owner : batchOwner(batch, j);
+              if (owner != null && !owner.equals(j.owner())) {
+                throw new JobIdConflictException(j.id());
+              }
+              batch.putIfAbsent(j.id(), j);
+            }
+            List<InsertResult> results = new ArrayList<>(jobs.size());
+            for (NewJob j : jobs) {
+              Row existing = s.rows.get(j.id());
+              if (existing != null) {
+                results.add(new InsertResult(existing.snapshot(), false));
+                continue;
+              }
+              Row row = new Row(j, s.sequence++);
+              s.rows.put(row.id, row);
+              s.newestFirst.add(row);
+              index(row);
+              event(row, j.createdAt(), null, by, "");
+              results.add(new InsertResult(row.snapshot(), true));
+            }
+            return results;
+          });
+    }
+
+    private static @Nullable String batchOwner(Map<JobId, NewJob> batch, NewJob j) {
+      NewJob earlier = batch.get(j.id());
+      return earlier == null ? null : earlier.owner();
+    }
+
+    @Override
+    public Optional<Job> find(JobId id) {
+      return s.locked(() -> Optional.ofNullable(s.rows.get(id)).map(Row::snapshot));
+    }
+
+    @Override
+    public List<Job> promoteDue(Instant now, int limit) {
+      return s.locked(
+          () -> {
+            List<Job> promoted = new ArrayList<>();
+            while (promoted.size() < limit && !s.scheduled.isEmpty()) {
+              Row r = s.scheduled.first();
+              if (r.scheduledAt.isAfter(now)) {
+                break;
+              }
+              move(r, JobStatus.QUEUED, now, "system", "due");
+              promoted.add(r.snapshot());
+            }
+            return promoted;
+          });
+    }
+
+    @Override
+    public Optional<Instant> nextScheduledAt(Set<String> queues) {
+      return s.locked(
+          () -> {
+            for (Row r : s.scheduled) {
+              if (queues.contains(r.queue)) {
+                return Optional.of(r.scheduledAt);
+              }
+            }
+            return Optional.<Instant>empty();
+          });
+    }
+
+    @Override
+    public List<ClaimedJob> claim(ClaimRequest request) {
+      return s.locked(
+          () -> {
+            NavigableSet<Row> ready = s.ready.get(request.queue());
+            List<ClaimedJob> claimed = new ArrayList<>();
+            if (ready == null) {
+              return claimed;
+            }
+            List<Row> picked = new ArrayList<>();
+            for (Row r : ready) {
+              if (picked.size() == request.limit()) {
+                break;
+              }
+              if (!r.scheduledAt.isAfter(request.now())) {
+                picked.add(r);
+              }
+            }
+            for (Row r : picked) {
+              r.attempts++;
+              r.startedAt = request.now();
+              r.node = request.node();
+              r.leaseToken = UUID.randomUUID().toString();
+              r.leaseExpiresAt = request.now().plus(request.leaseDuration());
+              move(r, JobStatus.RUNNING, request.now(), "system", "attempt " + r.attempts + " on " + request.node());
+              claimed.add(
+                  new ClaimedJob(
+                      r.snapshot(),
+                      new Lease(r.id, request.node(), r.leaseToken, r.leaseExpiresAt)));
+            }
+            return claimed;
+          });
+    }
+
+    @Override
+    public Optional<Job> complete(Lease lease, Outcome outcome, Instant now) {
+      return s.locked(
+          () -> {
+            Row r = s.rows.get(lease.jobId());
+            if (r == null
+                || r.status != JobStatus.RUNNING
+                || !lease.token().equals(r.leaseToken)) {
+              return Optional.<Job>empty();
+            }
+            String detail;
+            if (outcome instanceof Outcome.Succeeded ok) {
+              r.result = ok.result().deepCopy();
+              r.error = null;
+              r.finishedAt = now;
+              detail = "";
+            } else if (outcome instanceof Outcome.Failed f) {
+              r.error = f.error();
+              r.finishedAt = now;
+              detail = f.error().type() + ": " + f.error().message();
+            } else if (outcome instanceof Outcome.RetryLater retry) {
+              r.error = retry.error();
+              r.scheduledAt = retry.runAt();
+              detail =
+                  retry.error().type() + ": " + retry.error().message() + "; retry at " + retry.runAt();
+            } else if (outcome instanceof Outcome.Cancelled c) {
+              r.finishedAt = now;
+              detail = c.detail();
+            } else {
+              Outcome.Released released = (Outcome.Released) outcome;
+              r.attempts = Math.max(0, r.attempts - 1);
+              r.cancelRequested = false;
+              detail = released.detail();
+            }
+            r.leaseToken = null;
+            r.leaseExpiresAt = null;
+            r.node = null;
+            move(r, outcome.status(), now, "system", detail);
+            return Optional.of(r.snapshot());
+          });
+    }
+
+    @Override
+    public LeaseCheck extendLeases(NodeId node, Instant now, Duration duration) {
+      return s.locked(
+          () -> {
+            Set<JobId> held = new HashSet<>();
+            Set<JobId> cancel = new HashSet<>();
+            for (Row r : s.rows.values()) {
+              if (r.status == JobStatus.RUNNING && node.equals(r.node)) {
+                r.leaseExpiresAt = now.plus(duration);
+                held.add(r.id);
+                if (r.cancelRequested) {
+                  cancel.add(r.id);
+                }
+              }
+            }
+            return new LeaseCheck(held, cancel);
+          });
+    }
+
+    @Override
+    public List<Job> reclaimExpired(Instant now, int limit) {
+      return s.locked(
+          () -> {
+            List<Row> expired = new ArrayList<>();
+            for (Row r : s.rows.values()) {
+              if (r.status == JobStatus.RUNNING
+                  && r.leaseExpiresAt != null
+                  && r.leaseExpiresAt.isBefore(now)) {
+                expired.add(r);
+              }
+            }
+            expired.sort(Comparator.comparing((Row r) -> r.leaseExpiresAt));
+            List<Job> out = new ArrayList<>();
+            for (Row r : expired.subList(0, Math.min(limit, expired.size()))) {
+              String detail = "lease of " + r.node + " expired";
+              r.leaseToken = null;
+              r.leaseExpiresAt = null;
+              r.node = null;
+              if (r.cancelRequested) {
+                r.finishedAt = now;
+                move(r, JobStatus.CANCELLED, now, "system", detail);
+              } else if (r.attempts >= r.maxAttempts) {
+                r.error = JobError.of(JobError.LEASE_EXPIRED, detail + " on the last attempt");
+                r.finishedAt = now;
+                move(r, JobStatus.FAILED, now, "system", detail);
+              } else {
+                r.scheduledAt = now;
+                move(r, JobStatus.QUEUED, now, "system", detail);
+              }
+              out.add(r.snapshot());
+            }
+            return out;
+          });
+    }
+
+    @Override
+    public Optional<Job> requestCancel(JobId id, Instant now, String by) {
+      return s.locked(
+          () -> {
+            Row r = s.rows.get(id);
+            if (r == null) {
+              return Optional.<Job>empty();
+            }
+            if (r.status == JobStatus.RUNNING) {
+              if (!r.cancelRequested) {
+                r.cancelRequested = true;
+                event(r, now, JobStatus.RUNNING, by, "cancel requested");
+              }
+              return Optional.of(r.snapshot());
+            }
+            JobStatus.check(id, r.status, JobStatus.CANCELLED);
+            r.finishedAt = now;
+            move(r, JobStatus.CANCELLED, now, by, "");
+            return Optional.of(r.snapshot());
+          });
+    }
+
+    @Override
+    public Optional<Job> retry(JobId id, Instant now, String by) {
+      return s.locked(
+          () -> {
+            Row r = s.rows.get(id);
+            if (r == null) {
+              return Optional.<Job>empty();
+            }
+            if (r.status != JobStatus.FAILED && r.status != JobStatus.CANCELLED) {
+              throw new dev.docket.IllegalJobStateException(id, r.status, JobStatus.QUEUED);
+            }
+            r.attempts = 0;
+            r.error = null;
+            r.result = null;
+            r.cancelRequested = false;
+            r.startedAt = null;
+            r.finishedAt = null;
+            r.scheduledAt = now;
+            move(r, JobStatus.QUEUED, now, by, "retry");
+            return Optional.of(r.snapshot());
+          });
+    }
+
+    @Override
+    public Page<Job> list(JobFilter filter, Optional<Cursor> after, int limit) {
+      return s.locked(
+          () -> {
+            Iterable<Row> candidates = s.newestFirst;
+            if (after.isPresent()) {
+              Row probe = probe(after.get());
+              candidates = s.newestFirst.tailSet(probe, false);
+            }
+            List<Job> items = new ArrayList<>();
+            boolean more = false;
+            for (Row r : candidates) {
+              Job j = r.snapshot();
+              if (!filter.matches(j)) {
+                continue;
+              }
+              if (items.size() == limit) {
+                more = true;
+                break;
+              }
+              items.add(j);
+            }
+            Optional<Cursor> next =
+                more
+                    ? Optional.of(
+                        Cursor.after(
+                            items.get(items.size() - 1).createdAt(),
+                            items.get(items.size() - 1).id().value()))
+                    : Optional.empty();
+            return new Page<>(items, next);
+          });
+    }
+
+    private static Row probe(Cursor c) {
+      NewJob fake =
+          new NewJob(
+              JobId.of(c.id()),
+              "probe",
+              "probe",
+              JobStatus.QUEUED,
+              0,
+              com.fasterxml.jackson.databind.node.NullNode.getInstance(),
+              1,
+              Optional.empty(),
+              "probe",
+              Optional.empty(),
+              Optional.empty(),
+              c.createdAt(),
+              c.createdAt());
+      return new Row(fake, -1);
+    }
+
+    @Override
+    public List<QueueDepth> depth(Optional<String> owner, Instant now) {
+      return s.locked(
+          () -> {
+            Map<String, long[]> counts = new TreeMap<>();
+            Map<String, Instant> oldest = new HashMap<>();
+            for (Row r : s.rows.values()) {
+              if (r.status.isTerminal() || (owner.isPresent() && !owner.get().equals(r.owner))) {
+                continue;
+              }
+              long[] c = counts.computeIfAbsent(r.queue, q -> new long[4]);
+              switch (r.status) {
+                case SCHEDULED -> c[0]++;
+                case QUEUED -> {
+                  c[1]++;
+                  oldest.merge(r.queue, r.scheduledAt, (a, b) -> a.isBefore(b) ? a : b);
+                }
+                case RUNNING -> c[2]++;
+                case AWAITING_APPROVAL -> c[3]++;
+                default -> {}
+              }
+            }
+            List<QueueDepth> out = new ArrayList<>();
+            counts.forEach(
+                (q, c) ->
+                    out.add(
+                        new QueueDepth(
+                            q,
+                            c[0],
+                            c[1],
+                            c[2],
+                            c[3],
+                            Optional.ofNullable(oldest.get(q))
+                                .map(t -> t.isAfter(now) ? Duration.ZERO : Duration.between(t, now)))));
+            return out;
+          });
+    }
+
+    @Override
+    public List<JobEvent> events(JobId id) {
+      return s.locked(() -> List.copyOf(s.events.getOrDefault(id, List.of())));
+    }
+
+    /** Changes state under the table's rule, keeps the indexes right and writes the event. */
+    private void move(Row r, JobStatus to, Instant at, String by, String detail) {
+      JobStatus from = r.status;
+      JobStatus.check(r.id, from, to);
+      unindex(r);
+      r.status = to;
+      index(r);
+      event(r, at, from, by, detail);
+    }
+
+    private void index(Row r) {
+      if (r.status == JobStatus.QUEUED) {
+        s.ready.computeIfAbsent(r.queue, q -> new TreeSet<>(CLAIM_ORDER)).add(r);
+      } else if (r.status == JobStatus.SCHEDULED) {
+        s.scheduled.add(r);
+      }
+    }
+
+    private void unindex(Row r) {
+      if (r.status == JobStatus.QUEUED) {
+        NavigableSet<Row> ready = s.ready.get(r.queue);
+        if (ready != null) {
+          ready.remove(r);
+        }
+      } else if (r.status == JobStatus.SCHEDULED) {
+        s.scheduled.remove(r);
+      }
+    }
+
+    private void event(Row r, Instant at, @Nullable JobStatus from, String by, String detail) {
+      s.events
+          .computeIfAbsent(r.id, k -> new ArrayList<>())
+          .add(new JobEvent(r.id, at, Optional.ofNullable(from), r.status, by, detail));
+    }
+  }
+
+  private static final class MemoryNodeStore implements NodeStore {
+    private final State s;
+
+    MemoryNodeStore(State s) {
+      this.s = s;
+    }
+
+    @Override
+    public void register(NodeInfo node) {
+      s.locked(() -> s.nodes.put(node.id(), node));
+    }
+
+    @Override
+    public void heartbeat(NodeId node, Instant now, int busy, int total) {
+      s.locked(
+          () -> {
+            NodeInfo old = s.nodes.get(node);
+            Instant started = old == null ? now : old.startedAt();
+            return s.nodes.put(node, new NodeInfo(node, started, now, busy, total));
+          });
+    }
+
+    @Override
+    public List<NodeInfo> list() {
+      return s.locked(() -> List.copyOf(s.nodes.values()));
+    }
+
+    @Override
+    public void remove(NodeId node) {
+      s.locked(() -> s.nodes.remove(node));
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.docket.spi;
+
+import dev.docket.Cursor;
+import dev.docket.Job;
+import dev.docket.JobEvent;
+import dev.docket.JobFilter;
+import dev.docket.JobId;
+import dev.docket.NodeId;
+import dev.docket.Page;
+import dev.docket.QueueDepth;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Jobs, their leases and their history. Each mutation is one atomic conditional transition that
+ * writes the matching {@link JobEvent} in the same step. Thread-safe.
+ */
+public interface JobStore {
+
+  /**
+   * Inserts a job, or returns the existing one with the same id (idempotent submit).
+   *
+   * @throws dev.docket.JobIdConflictException when the id exists with another owner; nothing is
+   *     written
+   */
+  InsertResult insert(NewJob job, String by);
+
+  /**
+   * Inserts several jobs atomically: all or, on any error, none. Ids repeated inside the batch or
+   * already stored return the existing job.
+   *
+   * @throws dev.docket.JobIdConflictException when an id exists with another owner
+   */
+  List<InsertResult> insertAll(List<NewJob> jobs, String by);
+
+  Optional<Job> find(JobId id);
+
+  /**
+   * Moves up to {@code limit} {@code SCHEDULED} jobs whose due time is at or before {@code now} to
+   * {@code QUEUED}, earliest first.
+   *
+   * @return the promoted jobs
+   */
+  List<Job> promoteDue(Instant now, int limit);
+
+  /** The earliest due time among {@code SCHEDULED} jobs of these queues. */
+  Optional<Instant> nextScheduledAt(Set<String> queues);
+
+  /**
+   * Claims up to {@code request.limit()} {@code QUEUED} jobs of the queue whose due time has come,
+   * highest priority first, then earliest due, then oldest: each moves to {@code RUNNING} with its
+   * attempt counted, {@code startedAt} set, a fresh lease token and the claiming node. A job is
+   * claimed by one caller only, however many claim at once.
+   */
+  List<ClaimedJob> claim(ClaimRequest request);
+
+  /**
+   * Ends an attempt: applies the outcome if the job is still {@code RUNNING} under this lease's
+   * token.
+   *
+   * @return the job after the change, or empty when the lease no longer holds (taken over,
+   *     cancelled for good, or the job is gone); then nothing is written
+   */
+  Optional<Job> complete(Lease lease, Outcome outcome, Instant now);
+
+  /**
+   * Extends the leases of every job this node runs to {@code now + duration}.
+   *
+   * @return which leases the node still holds and which of those have a cancel request
+   */
+  LeaseCheck extendLeases(NodeId node, Instant now, Duration duration);
+
+  /**
+   * Takes back up to {@code limit} {@code RUNNING} jobs whose lease expired before {@code now}:
+   * back to {@code QUEUED} (the attempt stays counted), or {@code FAILED} with a {@code
+   * lease_expired} error when no attempt is left, or {@code CANCELLED} when a cancel was requested.
+   *
+   * @return the jobs after the change
+   */
+  List<Job> reclaimExpired(Instant now, int limit);
+
+  /**
+   * Cancels a job: a waiting one ({@code SCHEDULED}, {@code QUEUED}, {@code AWAITING_APPROVAL})
+   * moves to {@code CANCELLED}; a {@code RUNNING} one gets {@code cancelRequested} (and a history
+   * note) and keeps running until its node ends it.
+   *
+   * @return the job after the change, or empty when it does not exist
+   * @throws dev.docket.IllegalJobStateException when the job is finished
+   */
+  Optional<Job> requestCancel(JobId id, Instant now, String by);
+
+  /**
+   * Moves a {@code FAILED} or {@code CANCELLED} job back to {@code QUEUED} with zero attempts, no
+   * error and due now.
+   *
+   * @return the job after the change, or empty when it does not exist
+   * @throws dev.docket.IllegalJobStateException from any other state
+   */
+  Optional<Job> retry(JobId id, Instant now, String by);
+
+  /** Jobs that match, newest first (creation time, then id, both descending), after the cursor. */
+  Page<Job> list(JobFilter filter, Optional<Cursor> after, int limit);
+
+  /**
+   * Unfinished jobs per queue, by state, of one owner or of all; queues without unfinished jobs
+   * are absent. {@code oldestQueuedAge} is measured from the oldest {@code QUEUED} job's due time
+   * to {@code now}.
+   */
+  List<QueueDepth> depth(Optional<String> owner, Instant now);
+
+  /** The job's history, oldest first; empty when the job does not exist. */
+  List<JobEvent> events(JobId id);
+}

@@ -1,0 +1,18 @@
+package dev.docket.spi;
+
+/**
+ * A place where Docket keeps its state: the root of the SPI, one sub-store per aggregate. The
+ * engine given a store owns it and closes it on {@code close()}. Thread-safe.
+ */
+public interface Store extends AutoCloseable {
+
+  /** Jobs, their leases and their history. */
+  JobStore jobs();
+
+  /** The registry of running engines. */
+  NodeStore nodes();
+
+  /** Releases what the store holds (connections, pools it created). Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,903 @@
+package dev.docket.spi.tck;
+
+import static dev.docket.testkit.Jobs.aJob;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.docket.Cursor;
+import dev.docket.IllegalJobStateException;
+import dev.docket.Job;
+import dev.docket.JobError;
+import dev.docket.JobEvent;
+import dev.docket.JobFilter;
+import dev.docket.JobId;
+import dev.docket.JobIdConflictException;
+import dev.docket.JobStatus;
+import dev.docket.NodeId;
+import dev.docket.Page;
+import dev.docket.QueueDepth;
+import dev.docket.spi.ClaimRequest;
+import dev.docket.spi.ClaimedJob;
+import dev.docket.spi.InsertResult;
+import dev.docket.spi.Lease;
+import dev.docket.spi.LeaseCheck;
+import dev.docket.spi.NewJob;
+import dev.docket.spi.NodeInfo;
+import dev.docket.spi.Outcome;
+import dev.docket.spi.Store;
+import dev.docket.testkit.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of the storage SPI. A store runs it by extending this class and implementing
+ * {@link #createStore()} (and {@link #peerOf(Store)} for a second instance on the same data). Every
+ * test starts from an empty store and passes explicit times, so a store under test must use the
+ * times it is given (JDBC stores: the engine-clock mode).
+ */
+public abstract class StoreTck {
+
+  protected static final Instant T0 = MutableClock.DEFAULT_START;
+  protected static final Duration LEASE = Duration.ofSeconds(30);
+  protected static final NodeId NODE_A = NodeId.of("node-a");
+  protected static final NodeId NODE_B = NodeId.of("node-b");
+
+  protected Store store;
+  private final List<Store> extra = new ArrayList<>();
+
+  /** A new, empty store. */
+  protected abstract Store createStore();
+
+  /** Another store instance over the same data as {@code store}, as a second node would have. */
+  protected abstract Store peerOf(Store store);
+
+  @BeforeEach
+  void openStore() {
+    store = createStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    extra.forEach(Store::close);
+    store.close();
+  }
+
+  private Store peer() {
+    Store p = peerOf(store);
+    extra.add(p);
+    return p;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  protected Job insert(NewJob job) {
+    return store.jobs().insert(job, job.owner()).job();
+  }
+
+  protected List<ClaimedJob> claim(String queue, int limit, Instant now) {
+    return store.jobs().claim(new ClaimRequest(NODE_A, queue, limit, now, LEASE));
+  }
+
+  protected ClaimedJob claimOne(Instant now) {
+    List<ClaimedJob> c = claim("default", 1, now);
+    assertThat(c).hasSize(1);
+    return c.get(0);
+  }
+
+  /** Every state change in the history is one that {@link JobStatus} allows. */
+  protected void assertHistoryFollowsTable(JobId id) {
+    List<JobEvent> events = store.jobs().events(id);
+    assertThat(events).isNotEmpty();
+    assertThat(events.get(0).from()).isEmpty();
+    assertThat(events.get(0).to().isInitial()).isTrue();
+    JobStatus current = events.get(0).to();
+    for (JobEvent e : events.subList(1, events.size())) {
+      assertThat(e.from()).contains(current);
+      if (e.to() != current) {
+        assertThat(current.canTransitionTo(e.to()))
+            .as("%s -> %s allowed by JobStatus", current, e.to())
+            .isTrue();
+      }
+      current = e.to();
+    }
+    assertThat(store.jobs().find(id).orElseThrow().status()).isEqualTo(current);
+  }
+
+  // ------------------------------------------------------------------ insert and find
+
+  @Test
+  void insertedJobIsFoundWithEveryField() {
+    NewJob n =
+        aJob()
+            .function("send-email")
+            .queue("mail")
+            .priority(7)
+            .maxAttempts(5)
+            .correlationId("order-1")
+            .owner("bob")
+            .timeout(Duration.ofSeconds(9))
+            .backoff(dev.docket.Backoff.fixed(Duration.ofSeconds(3)))
+            .args(JsonNodeFactory.instance.objectNode().put("to", "a@b.c"))
+            .build();
+    InsertResult r = store.jobs().insert(n, "bob");
+    assertThat(r.inserted()).isTrue();
+    Job j = store.jobs().find(n.id()).orElseThrow();
+    assertThat(j).isEqualTo(r.job());
+    assertThat(j.id()).isEqualTo(n.id());
+    assertThat(j.function()).isEqualTo("send-email");
+    assertThat(j.queue()).isEqualTo("mail");
+    assertThat(j.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(j.priority()).isEqualTo(7);
+    assertThat(j.args().get("to").asText()).isEqualTo("a@b.c");
+    assertThat(j.result()).isEmpty();
+    assertThat(j.error()).isEmpty();
+    assertThat(j.attempts()).isZero();
+    assertThat(j.maxAttempts()).isEqualTo(5);
+    assertThat(j.correlationId()).contains("order-1");
+    assertThat(j.owner()).isEqualTo("bob");
+    assertThat(j.timeout()).contains(Duration.ofSeconds(9));
+    assertThat(j.backoff()).contains(dev.docket.Backoff.fixed(Duration.ofSeconds(3)));
+    assertThat(j.cancelRequested()).isFalse();
+    assertThat(j.createdAt()).isEqualTo(T0);
+    assertThat(j.scheduledAt()).isEqualTo(T0);
+    assertThat(j.startedAt()).isEmpty();
+    assertThat(j.finishedAt()).isEmpty();
+    assertThat(j.node()).isEmpty();
+    assertThat(store.jobs().events(n.id()))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.from()).isEmpty();
+              assertThat(e.to()).isEqualTo(JobStatus.QUEUED);
+              assertThat(e.by()).isEqualTo("bob");
+              assertThat(e.at()).isEqualTo(T0);
+            });
+  }
+
+  @Test
+  void unknownIdIsNotFound() {
+    assertThat(store.jobs().find(JobId.of("nope"))).isEmpty();
+    assertThat(store.jobs().events(JobId.of("nope"))).isEmpty();
+  }
+
+  @Test
+  void insertWithExistingIdAndSameOwnerReturnsTheExistingJob() {
+    NewJob first = aJob().id("order-42").priority(1).build();
+    insert(first);
+    NewJob again = aJob().id("order-42").priority(9).build();
+    InsertResult r = store.jobs().insert(again, "alice");
+    assertThat(r.inserted()).isFalse();
+    assertThat(r.job().priority()).isEqualTo(1);
+    assertThat(store.jobs().events(first.id())).hasSize(1);
+  }
+
+  @Test
+  void insertWithExistingIdOfAnotherOwnerConflictsAndWritesNothing() {
+    insert(aJob().id("order-42").owner("alice").build());
+    assertThatThrownBy(() -> store.jobs().insert(aJob().id("order-42").owner("bob").build(), "bob"))
+        .isInstanceOf(JobIdConflictException.class);
+    assertThat(store.jobs().find(JobId.of("order-42")).orElseThrow().owner()).isEqualTo("alice");
+  }
+
+  @Test
+  void insertAllIsAllOrNothing() {
+    insert(aJob().id("taken").owner("alice").build());
+    List<NewJob> batch =
+        List.of(
+            aJob().id("b-1").owner("bob").build(),
+            aJob().id("taken").owner("bob").build(),
+            aJob().id("b-3").owner("bob").build());
+    assertThatThrownBy(() -> store.jobs().insertAll(batch, "bob"))
+        .isInstanceOf(JobIdConflictException.class);
+    assertThat(store.jobs().find(JobId.of("b-1"))).isEmpty();
+    assertThat(store.jobs().find(JobId.of("b-3"))).isEmpty();
+  }
+
+  @Test
+  void insertAllKeepsOrderAndDeduplicatesRepeatedIds() {
+    insert(aJob().id("old").build());
+    List<InsertResult> r =
+        store
+            .jobs()
+            .insertAll(
+                List.of(
+                    aJob().id("n-1").build(),
+                    aJob().id("old").build(),
+                    aJob().id("n-2").build(),
+                    aJob().id("n-1").priority(5).build()),
+                "alice");
+    assertThat(r).extracting(x -> x.job().id().value()).containsExactly("n-1", "old", "n-2", "n-1");
+    assertThat(r).extracting(InsertResult::inserted).containsExactly(true, false, true, false);
+    assertThat(store.jobs().find(JobId.of("n-1")).orElseThrow().priority()).isZero();
+  }
+
+  @Test
+  void largeBatchInsertsEveryJob() {
+    List<NewJob> batch = IntStream.range(0, 2_000).mapToObj(i -> aJob().build()).toList();
+    List<InsertResult> r = store.jobs().insertAll(batch, "alice");
+    assertThat(r).allMatch(InsertResult::inserted);
+    assertThat(store.jobs().depth(Optional.empty(), T0))
+        .singleElement()
+        .extracting(QueueDepth::queued)
+        .isEqualTo(2_000L);
+  }
+
+  // ------------------------------------------------------------------ promotion and claiming
+
+  @Test
+  void scheduledJobIsPromotedOnlyWhenDue() {
+    NewJob later = aJob().dueAt(T0.plusSeconds(60)).build();
+    insert(later);
+    assertThat(store.jobs().find(later.id()).orElseThrow().status()).isEqualTo(JobStatus.SCHEDULED);
+    assertThat(claim("default", 10, T0.plusSeconds(120))).isEmpty();
+    assertThat(store.jobs().promoteDue(T0.plusSeconds(59), 10)).isEmpty();
+    assertThat(store.jobs().nextScheduledAt(Set.of("default"))).contains(T0.plusSeconds(60));
+    assertThat(store.jobs().nextScheduledAt(Set.of("other"))).isEmpty();
+    List<Job> promoted = store.jobs().promoteDue(T0.plusSeconds(60), 10);
+    assertThat(promoted).extracting(Job::id).containsExactly(later.id());
+    assertThat(promoted.get(0).status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(store.jobs().nextScheduledAt(Set.of("default"))).isEmpty();
+    assertThat(claim("default", 10, T0.plusSeconds(60))).hasSize(1);
+    assertHistoryFollowsTable(later.id());
+  }
+
+  @Test
+  void promotionTakesEarliestFirstAndHonoursTheLimit() {
+    NewJob c = aJob().dueAt(T0.plusSeconds(30)).build();
+    NewJob a = aJob().dueAt(T0.plusSeconds(10)).build();
+    NewJob b = aJob().dueAt(T0.plusSeconds(20)).build();
+    store.jobs().insertAll(List.of(c, a, b), "alice");
+    assertThat(store.jobs().promoteDue(T0.plusSeconds(100), 2))
+        .extracting(Job::id)
+        .containsExactly(a.id(), b.id());
+    assertThat(store.jobs().promoteDue(T0.plusSeconds(100), 2)).extracting(Job::id).containsExactly(c.id());
+  }
+
+  @Test
+  void claimOrdersByPriorityThenDueTimeThenAge() {
+    NewJob lowEarly = aJob().priority(0).createdAt(T0).build();
+    NewJob highLate = aJob().priority(5).createdAt(T0.plusSeconds(2)).build();
+    NewJob highEarly = aJob().priority(5).createdAt(T0.plusSeconds(1)).build();
+    NewJob lowLate = aJob().priority(0).createdAt(T0.plusSeconds(3)).build();
+    NewJob negative = aJob().priority(-3).build();
+    store.jobs().insertAll(List.of(lowEarly, highLate, negative, highEarly, lowLate), "alice");
+    List<ClaimedJob> claimed = claim("default", 10, T0.plusSeconds(10));
+    assertThat(claimed)
+        .extracting(c -> c.job().id())
+        .containsExactly(highEarly.id(), highLate.id(), lowEarly.id(), lowLate.id(), negative.id());
+  }
+
+  @Test
+  void claimHonoursLimitAndQueue() {
+    for (int i = 0; i < 5; i++) {
+      insert(aJob().queue("mail").build());
+    }
+    insert(aJob().queue("other").build());
+    assertThat(claim("mail", 3, T0)).hasSize(3).allMatch(c -> c.job().queue().equals("mail"));
+    assertThat(claim("mail", 3, T0)).hasSize(2);
+    assertThat(claim("mail", 3, T0)).isEmpty();
+    assertThat(claim("nothing-here", 3, T0)).isEmpty();
+    assertThat(claim("other", 3, T0)).hasSize(1);
+  }
+
+  @Test
+  void claimStartsAnAttemptUnderAFreshLease() {
+    NewJob n = insertAndGetNew();
+    ClaimedJob c = claimOne(T0.plusSeconds(1));
+    Job j = c.job();
+    assertThat(j.id()).isEqualTo(n.id());
+    assertThat(j.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(j.attempts()).isEqualTo(1);
+    assertThat(j.startedAt()).contains(T0.plusSeconds(1));
+    assertThat(j.node()).contains(NODE_A);
+    assertThat(c.lease().jobId()).isEqualTo(n.id());
+    assertThat(c.lease().node()).isEqualTo(NODE_A);
+    assertThat(c.lease().token()).isNotBlank();
+    assertThat(c.lease().expiresAt()).isAfter(T0);
+    assertThat(store.jobs().find(n.id()).orElseThrow()).isEqualTo(j);
+    assertThat(claim("default", 5, T0.plusSeconds(1))).isEmpty();
+  }
+
+  private NewJob insertAndGetNew() {
+    NewJob n = aJob().build();
+    insert(n);
+    return n;
+  }
+
+  // ------------------------------------------------------------------ completing
+
+  @Test
+  void successStoresTheResultAndEndsTheLease() {
+    NewJob n = insertAndGetNew();
+    ClaimedJob c = claimOne(T0);
+    Job done =
+        store
+            .jobs()
+            .complete(
+                c.lease(),
+                new Outcome.Succeeded(JsonNodeFactory.instance.objectNode().put("ok", true)),
+                T0.plusSeconds(2))
+            .orElseThrow();
+    assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(done.result().orElseThrow().get("ok").asBoolean()).isTrue();
+    assertThat(done.finishedAt()).contains(T0.plusSeconds(2));
+    assertThat(done.node()).isEmpty();
+    assertThat(store.jobs().find(n.id()).orElseThrow()).isEqualTo(done);
+    assertThat(store.jobs().complete(c.lease(), new Outcome.Failed(JobError.of("x", "y")), T0))
+        .isEmpty();
+    assertThat(store.jobs().find(n.id()).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertHistoryFollowsTable(n.id());
+  }
+
+  @Test
+  void failureStoresTheError() {
+    NewJob n = insertAndGetNew();
+    ClaimedJob c = claimOne(T0);
+    JobError error = new JobError("java.io.IOException", "disk full", "at x.y(Z.java:1)");
+    Job failed = store.jobs().complete(c.lease(), new Outcome.Failed(error), T0.plusSeconds(1)).orElseThrow();
+    assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(failed.error()).contains(error);
+    assertThat(failed.finishedAt()).contains(T0.plusSeconds(1));
+    assertHistoryFollowsTable(n.id());
+  }
+
+  @Test
+  void retryLaterSchedulesTheNextAttempt() {
+    NewJob n = insertAndGetNew();
+    ClaimedJob c = claimOne(T0);
+    JobError error = JobError.of("boom", "first try");
+    Job waiting =
+        store
+            .jobs()
+            .complete(c.lease(), new Outcome.RetryLater(error, T0.plusSeconds(5)), T0.plusSeconds(1))
+            .orElseThrow();
+    assertThat(waiting.status()).isEqualTo(JobStatus.SCHEDULED);
+    assertThat(waiting.scheduledAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(waiting.error()).contains(error);
+    assertThat(waiting.finishedAt()).isEmpty();
+    assertThat(store.jobs().promoteDue(T0.plusSeconds(4), 10)).isEmpty();
+    assertThat(store.jobs().promoteDue(T0.plusSeconds(5), 10)).hasSize(1);
+    ClaimedJob second = claimOne(T0.plusSeconds(5));
+    assertThat(second.job().attempts()).isEqualTo(2);
+    assertThat(second.lease().token()).isNotEqualTo(c.lease().token());
+    assertThat(
+            store
+                .jobs()
+                .complete(second.lease(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0.plusSeconds(6))
+                .orElseThrow()
+                .status())
+        .isEqualTo(JobStatus.SUCCEEDED);
+    assertHistoryFollowsTable(n.id());
+  }
+
+  @Test
+  void releasedJobReturnsToTheQueueWithItsAttemptGivenBack() {
+    NewJob n = insertAndGetNew();
+    ClaimedJob c = claimOne(T0);
+    Job back = store.jobs().complete(c.lease(), new Outcome.Released("shutdown"), T0).orElseThrow();
+    assertThat(back.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(back.attempts()).isZero();
+    assertThat(claimOne(T0).job().attempts()).isEqualTo(1);
+    assertHistoryFollowsTable(n.id());
+  }
+
+  @Test
+  void writeWithAStaleOrForeignTokenChangesNothing() {
+    NewJob n = insertAndGetNew();
+    ClaimedJob c = claimOne(T0);
+    Lease forged = new Lease(n.id(), NODE_A, "not-the-token", c.lease().expiresAt());
+    assertThat(store.jobs().complete(forged, new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0))
+        .isEmpty();
+    Lease other = new Lease(JobId.of("other"), NODE_A, c.lease().token(), c.lease().expiresAt());
+    assertThat(store.jobs().complete(other, new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0))
+        .isEmpty();
+    assertThat(store.jobs().find(n.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+  }
+
+  // ------------------------------------------------------------------ leases
+
+  @Test
+  void extendingLeasesReportsHeldJobsAndCancelRequests() {
+    insert(aJob().id("a1").build());
+    insert(aJob().id("a2").build());
+    insert(aJob().id("b1").build());
+    List<ClaimedJob> mine = claim("default", 2, T0);
+    List<ClaimedJob> theirs = store.jobs().claim(new ClaimRequest(NODE_B, "default", 1, T0, LEASE));
+    assertThat(theirs).hasSize(1);
+    store.jobs().requestCancel(mine.get(0).job().id(), T0, "alice");
+
+    LeaseCheck check = store.jobs().extendLeases(NODE_A, T0.plusSeconds(20), LEASE);
+    assertThat(check.held()).containsExactlyInAnyOrderElementsOf(mine.stream().map(c -> c.job().id()).toList());
+    assertThat(check.cancelRequested()).containsExactly(mine.get(0).job().id());
+
+    // A's leases now run to T0+50s; B's still end at T0+30s.
+    List<Job> reclaimed = store.jobs().reclaimExpired(T0.plusSeconds(40), 100);
+    assertThat(reclaimed).extracting(Job::id).containsExactly(theirs.get(0).job().id());
+    assertThat(store.jobs().extendLeases(NODE_B, T0.plusSeconds(41), LEASE).held()).isEmpty();
+  }
+
+  @Test
+  void expiredLeaseReturnsTheJobToTheQueueWithTheAttemptCounted() {
+    NewJob n = insertAndGetNew();
+    ClaimedJob c = claimOne(T0);
+    assertThat(store.jobs().reclaimExpired(T0.plus(LEASE), 100)).isEmpty();
+    List<Job> reclaimed = store.jobs().reclaimExpired(T0.plus(LEASE).plusSeconds(1), 100);
+    assertThat(reclaimed).singleElement().satisfies(j -> {
+      assertThat(j.status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(j.attempts()).isEqualTo(1);
+      assertThat(j.node()).isEmpty();
+    });
+    // the old node can no longer write
+    assertThat(store.jobs().complete(c.lease(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0))
+        .isEmpty();
+    ClaimedJob again = store.jobs().claim(new ClaimRequest(NODE_B, "default", 1, T0.plusSeconds(40), LEASE)).get(0);
+    assertThat(again.job().attempts()).isEqualTo(2);
+    assertThat(again.job().node()).contains(NODE_B);
+    assertHistoryFollowsTable(n.id());
+  }
+
+  @Test
+  void expiredLeaseOnTheLastAttemptFailsTheJob() {
+    NewJob n = aJob().maxAttempts(1).build();
+    insert(n);
+    claimOne(T0);
+    List<Job> reclaimed = store.jobs().reclaimExpired(T0.plusSeconds(31), 100);
+    assertThat(reclaimed).singleElement().satisfies(j -> {
+      assertThat(j.status()).isEqualTo(JobStatus.FAILED);
+      assertThat(j.error().orElseThrow().type()).isEqualTo(JobError.LEASE_EXPIRED);
+      assertThat(j.finishedAt()).isPresent();
+    });
+    assertHistoryFollowsTable(n.id());
+  }
+
+  @Test
+  void expiredLeaseOfACancelRequestedJobCancelsIt() {
+    NewJob n = insertAndGetNew();
+    claimOne(T0);
+    store.jobs().requestCancel(n.id(), T0, "alice");
+    assertThat(store.jobs().reclaimExpired(T0.plusSeconds(31), 100))
+        .singleElement()
+        .extracting(Job::status)
+        .isEqualTo(JobStatus.CANCELLED);
+    assertHistoryFollowsTable(n.id());
+  }
+
+  @Test
+  void reclaimHonoursItsLimit() {
+    for (int i = 0; i < 5; i++) {
+      insert(aJob().build());
+    }
+    claim("default", 5, T0);
+    assertThat(store.jobs().reclaimExpired(T0.plusSeconds(31), 3)).hasSize(3);
+    assertThat(store.jobs().reclaimExpired(T0.plusSeconds(31), 3)).hasSize(2);
+  }
+
+  // ------------------------------------------------------------------ cancel and retry
+
+  @Test
+  void cancellingAWaitingJobEndsIt() {
+    NewJob queued = insertAndGetNew();
+    NewJob scheduled = aJob().dueAt(T0.plusSeconds(60)).build();
+    insert(scheduled);
+    for (NewJob n : List.of(queued, scheduled)) {
+      Job c = store.jobs().requestCancel(n.id(), T0.plusSeconds(1), "alice").orElseThrow();
+      assertThat(c.status()).isEqualTo(JobStatus.CANCELLED);
+      assertThat(c.finishedAt()).contains(T0.plusSeconds(1));
+      assertThat(store.jobs().events(n.id()).get(1).by()).isEqualTo("alice");
+      assertHistoryFollowsTable(n.id());
+    }
+    assertThat(claim("default", 10, T0.plusSeconds(100))).isEmpty();
+    assertThat(store.jobs().promoteDue(T0.plusSeconds(100), 10)).isEmpty();
+  }
+
+  @Test
+  void cancellingARunningJobOnlyFlagsIt() {
+    NewJob n = insertAndGetNew();
+    ClaimedJob c = claimOne(T0);
+    Job flagged = store.jobs().requestCancel(n.id(), T0, "alice").orElseThrow();
+    assertThat(flagged.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(flagged.cancelRequested()).isTrue();
+    // asking twice changes nothing more
+    assertThat(store.jobs().requestCancel(n.id(), T0, "alice").orElseThrow().cancelRequested()).isTrue();
+    assertThat(store.jobs().events(n.id()).stream().filter(e -> e.detail().contains("cancel"))).hasSize(1);
+    Job cancelled = store.jobs().complete(c.lease(), new Outcome.Cancelled("stopped"), T0).orElseThrow();
+    assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+    assertHistoryFollowsTable(n.id());
+  }
+
+  @Test
+  void cancellingAFinishedJobIsAnIllegalTransition() {
+    NewJob n = insertAndGetNew();
+    ClaimedJob c = claimOne(T0);
+    store.jobs().complete(c.lease(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0);
+    assertThatThrownBy(() -> store.jobs().requestCancel(n.id(), T0, "alice"))
+        .isInstanceOfSatisfying(
+            IllegalJobStateException.class,
+            e -> {
+              assertThat(e.from()).isEqualTo(JobStatus.SUCCEEDED);
+              assertThat(e.to()).isEqualTo(JobStatus.CANCELLED);
+            });
+    assertThat(store.jobs().requestCancel(JobId.of("missing"), T0, "alice")).isEmpty();
+  }
+
+  @Test
+  void retryBringsBackFailedAndCancelledJobsWithFreshAttempts() {
+    NewJob failed = aJob().maxAttempts(1).build();
+    insert(failed);
+    ClaimedJob c = claimOne(T0);
+    store.jobs().complete(c.lease(), new Outcome.Failed(JobError.of("x", "y")), T0);
+    NewJob cancelled = insertAndGetNew();
+    store.jobs().requestCancel(cancelled.id(), T0, "alice");
+
+    for (NewJob n : List.of(failed, cancelled)) {
+      Job r = store.jobs().retry(n.id(), T0.plusSeconds(9), "alice").orElseThrow();
+      assertThat(r.status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(r.attempts()).isZero();
+      assertThat(r.error()).isEmpty();
+      assertThat(r.finishedAt()).isEmpty();
+      assertThat(r.scheduledAt()).isEqualTo(T0.plusSeconds(9));
+      assertHistoryFollowsTable(n.id());
+    }
+    assertThat(claim("default", 10, T0.plusSeconds(9))).hasSize(2);
+  }
+
+  @Test
+  void retryFromAnyOtherStateIsAnIllegalTransition() {
+    NewJob n = insertAndGetNew();
+    assertThatThrownBy(() -> store.jobs().retry(n.id(), T0, "alice"))
+        .isInstanceOf(IllegalJobStateException.class);
+    ClaimedJob c = claimOne(T0);
+    assertThatThrownBy(() -> store.jobs().retry(n.id(), T0, "alice"))
+        .isInstanceOf(IllegalJobStateException.class);
+    store.jobs().complete(c.lease(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0);
+    assertThatThrownBy(() -> store.jobs().retry(n.id(), T0, "alice"))
+        .isInstanceOf(IllegalJobStateException.class);
+    assertThat(store.jobs().retry(JobId.of("missing"), T0, "alice")).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ list, depth, events
+
+  @Test
+  void listIsNewestFirstAndCursorPagesSeeEveryJobOnce() {
+    List<JobId> ids = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      NewJob n = aJob().createdAt(T0.plusMillis(i / 3)).build(); // ties on createdAt
+      insert(n);
+      ids.add(n.id());
+    }
+    List<JobId> seen = new ArrayList<>();
+    Page<Job> page = store.jobs().list(JobFilter.all(), Optional.empty(), 5);
+    int pages = 1;
+    seen.addAll(page.items().stream().map(Job::id).toList());
+    while (page.next().isPresent()) {
+      page = store.jobs().list(JobFilter.all(), page.next(), 5);
+      seen.addAll(page.items().stream().map(Job::id).toList());
+      pages++;
+    }
+    assertThat(pages).isEqualTo(5);
+    assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+    List<Job> all = store.jobs().list(JobFilter.all(), Optional.empty(), 100).items();
+    for (int i = 1; i < all.size(); i++) {
+      Job a = all.get(i - 1);
+      Job b = all.get(i);
+      assertThat(a.createdAt().isAfter(b.createdAt())
+              || (a.createdAt().equals(b.createdAt()) && a.id().compareTo(b.id()) > 0))
+          .as("newest first at %d", i)
+          .isTrue();
+    }
+  }
+
+  @Test
+  void exactlyFullLastPageHasNoNextCursor() {
+    for (int i = 0; i < 4; i++) {
+      insert(aJob().build());
+    }
+    Page<Job> p = store.jobs().list(JobFilter.all(), Optional.empty(), 4);
+    assertThat(p.items()).hasSize(4);
+    assertThat(p.next()).isEmpty();
+  }
+
+  @Test
+  void listFiltersByStatusQueueFunctionCorrelationAndOwner() {
+    insert(aJob().id("a").queue("mail").function("send").owner("alice").correlationId("c1").build());
+    insert(aJob().id("b").queue("mail").function("send").owner("bob").correlationId("c1").build());
+    insert(aJob().id("c").queue("pdf").function("render").owner("alice").build());
+    insert(aJob().id("d").queue("pdf").function("render").owner("alice").dueAt(T0.plusSeconds(5)).build());
+    assertThat(ids(JobFilter.all().queue("mail"))).containsExactlyInAnyOrder("a", "b");
+    assertThat(ids(JobFilter.all().function("render"))).containsExactlyInAnyOrder("c", "d");
+    assertThat(ids(JobFilter.all().correlationId("c1"))).containsExactlyInAnyOrder("a", "b");
+    assertThat(ids(JobFilter.all().owner("alice"))).containsExactlyInAnyOrder("a", "c", "d");
+    assertThat(ids(JobFilter.all().status(JobStatus.SCHEDULED))).containsExactly("d");
+    assertThat(ids(JobFilter.all().status(JobStatus.SCHEDULED, JobStatus.QUEUED).owner("bob")))
+        .containsExactly("b");
+    assertThat(ids(JobFilter.all().queue("pdf").owner("bob"))).isEmpty();
+    assertThat(ids(JobFilter.all().correlationId("nope"))).isEmpty();
+  }
+
+  private List<String> ids(JobFilter f) {
+    return store.jobs().list(f, Optional.empty(), 500).items().stream().map(j -> j.id().value()).toList();
+  }
+
+  @Test
+  void filteredCursorPagesSeeEveryMatchOnce() {
+    for (int i = 0; i < 30; i++) {
+      insert(aJob().queue(i % 3 == 0 ? "keep" : "skip").createdAt(T0.plusSeconds(i)).build());
+    }
+    Set<JobId> seen = new HashSet<>();
+    Optional<Cursor> cursor = Optional.empty();
+    do {
+      Page<Job> p = store.jobs().list(JobFilter.all().queue("keep"), cursor, 3);
+      p.items().forEach(j -> assertThat(seen.add(j.id())).isTrue());
+      cursor = p.next();
+    } while (cursor.isPresent());
+    assertThat(seen).hasSize(10);
+  }
+
+  @Test
+  void depthCountsUnfinishedJobsPerQueueAndOwner() {
+    insert(aJob().queue("mail").owner("alice").createdAt(T0).build());
+    insert(aJob().queue("mail").owner("bob").createdAt(T0.plusSeconds(10)).build());
+    insert(aJob().queue("mail").owner("alice").dueAt(T0.plusSeconds(100)).build());
+    insert(aJob().queue("pdf").owner("alice").build());
+    NewJob done = aJob().queue("pdf").owner("alice").build();
+    insert(done);
+    ClaimedJob c = store.jobs().claim(new ClaimRequest(NODE_A, "pdf", 2, T0, LEASE)).get(0);
+    store.jobs().complete(c.lease(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0);
+    store.jobs().claim(new ClaimRequest(NODE_A, "pdf", 1, T0, LEASE));
+
+    Map<String, QueueDepth> all =
+        store.jobs().depth(Optional.empty(), T0.plusSeconds(30)).stream()
+            .collect(Collectors.toMap(QueueDepth::queue, d -> d));
+    assertThat(all.keySet()).containsExactlyInAnyOrder("mail", "pdf");
+    QueueDepth mail = all.get("mail");
+    assertThat(mail.queued()).isEqualTo(2);
+    assertThat(mail.scheduled()).isEqualTo(1);
+    assertThat(mail.running()).isZero();
+    assertThat(mail.oldestQueuedAge()).contains(Duration.ofSeconds(30));
+    QueueDepth pdf = all.get("pdf");
+    assertThat(pdf.running()).isEqualTo(1);
+    assertThat(pdf.queued()).isZero();
+    assertThat(pdf.oldestQueuedAge()).isEmpty();
+
+    Map<String, QueueDepth> bobs =
+        store.jobs().depth(Optional.of("bob"), T0.plusSeconds(30)).stream()
+            .collect(Collectors.toMap(QueueDepth::queue, d -> d));
+    assertThat(bobs.keySet()).containsExactly("mail");
+    assertThat(bobs.get("mail").queued()).isEqualTo(1);
+    assertThat(bobs.get("mail").oldestQueuedAge()).contains(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void historyRecordsEveryTransitionInOrder() {
+    NewJob n = aJob().dueAt(T0.plusSeconds(1)).build();
+    insert(n);
+    store.jobs().promoteDue(T0.plusSeconds(1), 10);
+    ClaimedJob c = claimOne(T0.plusSeconds(2));
+    store.jobs().complete(c.lease(), new Outcome.RetryLater(JobError.of("e", "m"), T0.plusSeconds(3)), T0.plusSeconds(2));
+    store.jobs().promoteDue(T0.plusSeconds(3), 10);
+    ClaimedJob c2 = claimOne(T0.plusSeconds(3));
+    store.jobs().complete(c2.lease(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0.plusSeconds(4));
+    List<JobEvent> events = store.jobs().events(n.id());
+    assertThat(events)
+        .extracting(JobEvent::to)
+        .containsExactly(
+            JobStatus.SCHEDULED,
+            JobStatus.QUEUED,
+            JobStatus.RUNNING,
+            JobStatus.SCHEDULED,
+            JobStatus.QUEUED,
+            JobStatus.RUNNING,
+            JobStatus.SUCCEEDED);
+    assertThat(events).extracting(JobEvent::at).isSorted();
+    assertThat(events.get(3).detail()).contains("e");
+    assertThat(events.subList(1, events.size())).allMatch(e -> e.by().equals("system"));
+    assertHistoryFollowsTable(n.id());
+  }
+
+  // ------------------------------------------------------------------ nodes
+
+  @Test
+  void nodeRegistryTracksHeartbeatsAndRemovals() {
+    store.nodes().register(new NodeInfo(NODE_B, T0, T0, 0, 4));
+    store.nodes().register(new NodeInfo(NODE_A, T0, T0, 0, 2));
+    store.nodes().heartbeat(NODE_A, T0.plusSeconds(5), 1, 2);
+    List<NodeInfo> nodes = store.nodes().list();
+    assertThat(nodes).extracting(NodeInfo::id).containsExactly(NODE_A, NODE_B);
+    assertThat(nodes.get(0).lastHeartbeatAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(nodes.get(0).startedAt()).isEqualTo(T0);
+    assertThat(nodes.get(0).busy()).isEqualTo(1);
+    store.nodes().remove(NODE_A);
+    store.nodes().remove(NodeId.of("never-there"));
+    assertThat(store.nodes().list()).extracting(NodeInfo::id).containsExactly(NODE_B);
+    store.nodes().heartbeat(NODE_A, T0.plusSeconds(9), 0, 2);
+    assertThat(store.nodes().list()).extracting(NodeInfo::id).containsExactly(NODE_A, NODE_B);
+  }
+
+  // ------------------------------------------------------------------ concurrency
+
+  @Test
+  void manyThreadsClaimingNeverShareAJobAndLoseNone() throws Exception {
+    int jobs = 600;
+    store.jobs().insertAll(IntStream.range(0, jobs).mapToObj(i -> aJob().build()).toList(), "alice");
+    Set<JobId> claimed = claimConcurrently(List.of(store, store, store, store, store, store, store, store), jobs);
+    assertThat(claimed).hasSize(jobs);
+  }
+
+  @Test
+  void twoStoreInstancesClaimingAtOnceNeverShareAJob() throws Exception {
+    int jobs = 600;
+    store.jobs().insertAll(IntStream.range(0, jobs).mapToObj(i -> aJob().build()).toList(), "alice");
+    Store other = peer();
+    Set<JobId> claimed = claimConcurrently(List.of(store, other, store, other), jobs);
+    assertThat(claimed).hasSize(jobs);
+  }
+
+  /** Claims from every store on its own thread until all jobs are claimed; fails on a double claim. */
+  private Set<JobId> claimConcurrently(List<Store> stores, int expected) throws Exception {
+    Set<JobId> claimed = ConcurrentHashMap.newKeySet();
+    List<JobId> doubles = Collections.synchronizedList(new ArrayList<>());
+    CyclicBarrier start = new CyclicBarrier(stores.size());
+    ExecutorService pool = Executors.newFixedThreadPool(stores.size());
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < stores.size(); t++) {
+        Store s = stores.get(t);
+        NodeId node = NodeId.of("node-" + t);
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int emptyRounds = 0;
+                  while (claimed.size() < expected && emptyRounds < 50) {
+                    List<ClaimedJob> got =
+                        s.jobs().claim(new ClaimRequest(node, "default", 7, T0, LEASE));
+                    emptyRounds = got.isEmpty() ? emptyRounds + 1 : 0;
+                    for (ClaimedJob c : got) {
+                      if (!claimed.add(c.job().id())) {
+                        doubles.add(c.job().id());
+                      }
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(doubles).as("jobs claimed twice").isEmpty();
+    return claimed;
+  }
+
+  @Test
+  void concurrentInsertsOfOneIdCreateExactlyOneJob() throws Exception {
+    int threads = 16;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    AtomicInteger inserted = new AtomicInteger();
+    Store other = peer();
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Store s = t % 2 == 0 ? store : other;
+        int priority = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  InsertResult r = s.jobs().insert(aJob().id("same").priority(priority).build(), "alice");
+                  if (r.inserted()) {
+                    inserted.incrementAndGet();
+                  }
+                  assertThat(r.job().id().value()).isEqualTo("same");
+                  return null;
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(inserted).hasValue(1);
+    assertThat(store.jobs().list(JobFilter.all(), Optional.empty(), 10).items()).hasSize(1);
+    assertThat(store.jobs().events(JobId.of("same"))).hasSize(1);
+  }
+
+  @Test
+  void completionRacingReclaimHasExactlyOneWinner() throws Exception {
+    Store other = peer();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 40; round++) {
+        NewJob n = aJob().build();
+        insert(n);
+        ClaimedJob c = claimOne(T0);
+        CyclicBarrier start = new CyclicBarrier(2);
+        Future<Optional<Job>> completion =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.jobs().complete(c.lease(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0.plusSeconds(31));
+                });
+        Future<List<Job>> reclaim =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return other.jobs().reclaimExpired(T0.plusSeconds(31), 10);
+                });
+        boolean completed = completion.get(30, TimeUnit.SECONDS).isPresent();
+        boolean reclaimed = !reclaim.get(30, TimeUnit.SECONDS).isEmpty();
+        assertThat(completed ^ reclaimed).as("round %d: exactly one winner", round).isTrue();
+        Job after = store.jobs().find(n.id()).orElseThrow();
+        assertThat(after.status()).isEqualTo(completed ? JobStatus.SUCCEEDED : JobStatus.QUEUED);
+        if (reclaimed) {
+          store.jobs().requestCancel(n.id(), T0, "alice"); // clear it out of the next round's claim
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void cancelRacingClaimLeavesAConsistentJob() throws Exception {
+    Store other = peer();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 40; round++) {
+        NewJob n = aJob().queue("race").build();
+        insert(n);
+        CyclicBarrier start = new CyclicBarrier(2);
+        Future<List<ClaimedJob>> claim =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.jobs().claim(new ClaimRequest(NODE_A, "race", 1, T0, LEASE));
+                });
+        Future<Optional<Job>> cancel =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return other.jobs().requestCancel(n.id(), T0, "alice");
+                });
+        List<ClaimedJob> got = claim.get(30, TimeUnit.SECONDS);
+        Job afterCancel = cancel.get(30, TimeUnit.SECONDS).orElseThrow();
+        Job now = store.jobs().find(n.id()).orElseThrow();
+        if (got.isEmpty()) {
+          assertThat(now.status()).isEqualTo(JobStatus.CANCELLED);
+        } else {
+          assertThat(now.status()).isEqualTo(JobStatus.RUNNING);
+          assertThat(now.cancelRequested()).isTrue();
+          assertThat(afterCancel.status()).isEqualTo(JobStatus.RUNNING);
+          store.jobs().complete(got.get(0).lease(), new Outcome.Cancelled("stopped"), T0);
+        }
+        assertHistoryFollowsTable(n.id());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

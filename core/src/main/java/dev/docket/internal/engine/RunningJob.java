@@ -20,6 +20,7 @@ final class RunningJob {
 
   private @Nullable Thread thread;
   private boolean handlerDone;
+  private boolean interruptRequested;
   private volatile @Nullable Instant cancelRequestedAt;
   private volatile boolean timedOut;
   private volatile boolean leaseLost;
@@ -33,6 +34,9 @@ final class RunningJob {
 
   synchronized void bind(Thread worker) {
     this.thread = worker;
+    if (interruptRequested) {
+      worker.interrupt();
+    }
   }
 
   /** Marks the handler returned: from now on nobody may interrupt the worker thread for it. */
@@ -40,8 +44,9 @@ final class RunningJob {
     handlerDone = true;
   }
 
-  /** Interrupts the handler if it is still running. */
+  /** Interrupts the handler if it is still running, or as soon as it starts. */
   synchronized void interrupt() {
+    interruptRequested = true;
     if (!handlerDone && thread != null) {
       thread.interrupt();
     }

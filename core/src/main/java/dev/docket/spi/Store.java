@@ -12,6 +12,16 @@ public interface Store extends AutoCloseable {
   /** The registry of running engines. */
   NodeStore nodes();
 
+  /**
+   * Subscribes to news from other nodes. A store without such a channel returns a no-op
+   * subscription (the default); the engine then relies on polling and heartbeats.
+   *
+   * @return closes the subscription
+   */
+  default AutoCloseable subscribe(StoreSignals signals) {
+    return () -> {};
+  }
+
   /** Releases what the store holds (connections, pools it created). Idempotent. */
   @Override
   void close();

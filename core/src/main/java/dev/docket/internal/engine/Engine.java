@@ -28,6 +28,7 @@ import dev.docket.spi.NewJob;
 import dev.docket.spi.NodeInfo;
 import dev.docket.spi.Outcome;
 import dev.docket.spi.Store;
+import dev.docket.spi.StoreSignals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,6 +77,7 @@ public final class Engine {
   private final List<Thread> loops = new ArrayList<>();
   private final Instant createdAt;
   private volatile boolean claiming = true;
+  private @Nullable AutoCloseable subscription;
   private volatile boolean shuttingDown;
 
   public Engine(EngineSettings settings, Store store) {
@@ -116,6 +118,25 @@ public final class Engine {
         settings.heartbeatInterval(),
         settings.pollInterval(),
         settings.defaultMaxAttempts());
+    subscription =
+        store.subscribe(
+            new StoreSignals() {
+              @Override
+              public void workAvailable(String queue) {
+                if (pools.containsKey(queue) || "*".equals(queue)) {
+                  dispatchWakeup.signal();
+                }
+              }
+
+              @Override
+              public void cancelRequested(JobId jobId) {
+                RunningJob r = running.get(jobId);
+                if (r != null && r.requestCancel(settings.clock().instant())) {
+                  log.info("job {}: cancel requested on another node", jobId);
+                  watchdogWakeup.signal();
+                }
+              }
+            });
     if (!pools.isEmpty()) {
       loop("docket-dispatcher", dispatchWakeup, this::dispatchLoopStep);
       loop("docket-watchdog", watchdogWakeup, this::watchdogLoopStep);
@@ -224,6 +245,7 @@ public final class Engine {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      closeSubscription();
       for (Thread t : loops) {
         t.interrupt();
       }
@@ -243,6 +265,17 @@ public final class Engine {
       }
       store.close();
       log.info("Docket {} closed", settings.nodeId());
+    }
+  }
+
+  private void closeSubscription() {
+    AutoCloseable s = subscription;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        log.warn("Docket {}: could not close the store subscription: {}", settings.nodeId(), e.toString());
+      }
     }
   }
 

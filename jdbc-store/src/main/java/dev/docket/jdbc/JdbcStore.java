@@ -1,0 +1,241 @@
+package dev.docket.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.docket.jdbc.internal.Db;
+import dev.docket.jdbc.internal.Dialect;
+import dev.docket.jdbc.internal.JdbcJobStore;
+import dev.docket.jdbc.internal.JdbcNodeStore;
+import dev.docket.jdbc.internal.PgSignals;
+import dev.docket.jdbc.internal.SchemaMigrator;
+import dev.docket.spi.JobStore;
+import dev.docket.spi.NodeStore;
+import dev.docket.spi.Store;
+import dev.docket.spi.StoreException;
+import dev.docket.spi.StoreSignals;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Docket's durable store on a relational database: an embedded H2 file by default ({@link
+ * #h2(Path)}, zero set-up), PostgreSQL when several nodes share one database ({@link
+ * #create(DataSource)}). It applies its schema at start (see {@link SchemaMode}), claims with
+ * conditional single-row-state updates ({@code FOR UPDATE SKIP LOCKED} on PostgreSQL), measures
+ * leases on the database's clock by default, and wakes other nodes with {@code LISTEN/NOTIFY} on
+ * PostgreSQL.
+ *
+ * <p>Ownership: a store made by {@link #h2(Path)} owns its connection pool and closes it; a store
+ * given a {@link DataSource} never closes it. Thread-safe.
+ */
+public final class JdbcStore implements Store {
+
+  private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
+  private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,29}");
+
+  /** Table prefix unless another is given. */
+  public static final String DEFAULT_PREFIX = "docket_";
+
+  private final @Nullable HikariDataSource ownedPool;
+  private final Db db;
+  private final JdbcJobStore jobs;
+  private final JdbcNodeStore nodes;
+  private final @Nullable PgSignals signals;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private JdbcStore(Builder b, @Nullable HikariDataSource ownedPool) {
+    this.ownedPool = ownedPool;
+    DataSource ds = b.dataSource;
+    Dialect dialect;
+    String url;
+    try (Connection c = ds.getConnection()) {
+      dialect = Dialect.of(c);
+      url = String.valueOf(c.getMetaData().getURL());
+    } catch (SQLException e) {
+      closeOwned();
+      throw new StoreException("cannot connect to the database: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeOwned();
+      throw e;
+    }
+    try {
+      SchemaMigrator migrator = new SchemaMigrator(ds, dialect, b.prefix);
+      if (b.schemaMode == SchemaMode.MIGRATE) {
+        migrator.migrate();
+      } else {
+        migrator.verify();
+      }
+    } catch (RuntimeException e) {
+      closeOwned();
+      throw e;
+    }
+    this.db = new Db(ds, dialect, b.prefix, url);
+    this.signals =
+        dialect instanceof Dialect.Postgres
+            ? new PgSignals(b.prefix, connectionSupplier(ds))
+            : null;
+    this.jobs = new JdbcJobStore(db, b.leaseClock, signals != null ? signals : PgSignals.NONE);
+    this.nodes = new JdbcNodeStore(db);
+    log.info(
+        "Docket JDBC store on {} ({}), table prefix '{}', leases on the {} clock",
+        dialect.migrationFolder(),
+        url,
+        b.prefix,
+        b.leaseClock == LeaseClock.DATABASE ? "database's" : "engine's");
+  }
+
+  private static Supplier<Connection> connectionSupplier(DataSource ds) {
+    return () -> {
+      try {
+        return ds.getConnection();
+      } catch (SQLException e) {
+        throw new StoreException("cannot connect to the database: " + e.getMessage(), e);
+      }
+    };
+  }
+
+  /**
+   * The zero-set-up default: an embedded H2 database in {@code directory} (created if needed),
+   * with a connection pool this store owns. Each commit reaches the file before the call returns
+   * ({@code WRITE_DELAY=0}), so a job survives a {@code kill -9} right after its submit.
+   */
+  public static JdbcStore h2(Path directory) {
+    return h2(directory, DEFAULT_PREFIX);
+  }
+
+  /** {@link #h2(Path)} with another table prefix. */
+  public static JdbcStore h2(Path directory, String tablePrefix) {
+    Objects.requireNonNull(directory, "directory");
+    checkPrefix(tablePrefix);
+    try {
+      Files.createDirectories(directory);
+    } catch (java.io.IOException e) {
+      throw new StoreException("cannot create " + directory + ": " + e.getMessage(), e);
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(
+        "jdbc:h2:file:"
+            + directory.toAbsolutePath().resolve("docket")
+            + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE");
+    config.setUsername("sa");
+    config.setPassword("");
+    config.setMaximumPoolSize(8);
+    config.setPoolName("docket-h2");
+    HikariDataSource pool = new HikariDataSource(config);
+    Builder b = new Builder(pool).tablePrefix(tablePrefix);
+    return new JdbcStore(b, pool);
+  }
+
+  /** A store on the caller's {@link DataSource} (H2 or PostgreSQL), with every default. */
+  public static JdbcStore create(DataSource dataSource) {
+    return builder(dataSource).build();
+  }
+
+  /** Configures a store on the caller's {@link DataSource}. */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  @Override
+  public JobStore jobs() {
+    return jobs;
+  }
+
+  @Override
+  public NodeStore nodes() {
+    return nodes;
+  }
+
+  @Override
+  public AutoCloseable subscribe(StoreSignals s) {
+    return signals == null ? () -> {} : signals.subscribe(s);
+  }
+
+  /**
+   * Runs {@code work} (typically {@code docket.jobs().submit(…)}) inside the caller's own
+   * transaction on {@code connection}: the job exists if and only if the caller commits. Docket
+   * neither commits nor rolls back that connection. On PostgreSQL other nodes are woken on commit;
+   * on H2 the job is picked up at the next poll.
+   */
+  public <T> T inTransaction(Connection connection, Supplier<T> work) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(work, "work");
+    return db.onConnection(connection, work);
+  }
+
+  /** Closes the pool this store created (never a caller's {@link DataSource}). Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (signals != null) {
+      signals.close();
+    }
+    closeOwned();
+  }
+
+  private void closeOwned() {
+    if (ownedPool != null) {
+      ownedPool.close();
+    }
+  }
+
+  private static String checkPrefix(String prefix) {
+    Objects.requireNonNull(prefix, "tablePrefix");
+    if (!PREFIX.matcher(prefix).matches()) {
+      throw new dev.docket.InvalidRequestException(
+          "tablePrefix", "'" + prefix + "' must be a plain identifier: [a-z][a-z0-9_]{0,29}");
+    }
+    return prefix;
+  }
+
+  /** Configures a {@link JdbcStore}. Not thread-safe. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private String prefix = DEFAULT_PREFIX;
+    private LeaseClock leaseClock = LeaseClock.DATABASE;
+    private SchemaMode schemaMode = SchemaMode.MIGRATE;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** Prefix of every table, {@value JdbcStore#DEFAULT_PREFIX} by default; a plain identifier. */
+    public Builder tablePrefix(String prefix) {
+      this.prefix = checkPrefix(prefix);
+      return this;
+    }
+
+    /** Whose clock measures leases; {@link LeaseClock#DATABASE} by default. */
+    public Builder leaseClock(LeaseClock clock) {
+      this.leaseClock = Objects.requireNonNull(clock, "leaseClock");
+      return this;
+    }
+
+    /** Who manages the schema; {@link SchemaMode#MIGRATE} by default. */
+    public Builder schemaMode(SchemaMode mode) {
+      this.schemaMode = Objects.requireNonNull(mode, "schemaMode");
+      return this;
+    }
+
+    /**
+     * Connects, checks the database and applies the schema.
+     *
+     * @throws StoreException when the database is unreachable or unsupported, or its schema is
+     *     newer than this code
+     */
+    public JdbcStore build() {
+      return new JdbcStore(this, null);
+    }
+  }
+}

@@ -1,0 +1,703 @@
+package dev.docket.jdbc.internal;
+
+import static dev.docket.jdbc.internal.JobRows.COLUMNS;
+import static dev.docket.jdbc.internal.JobRows.json;
+import static dev.docket.jdbc.internal.JobRows.ts;
+
+import dev.docket.Cursor;
+import dev.docket.IllegalJobStateException;
+import dev.docket.Job;
+import dev.docket.JobError;
+import dev.docket.JobEvent;
+import dev.docket.JobFilter;
+import dev.docket.JobId;
+import dev.docket.JobIdConflictException;
+import dev.docket.JobStatus;
+import dev.docket.NodeId;
+import dev.docket.Page;
+import dev.docket.QueueDepth;
+import dev.docket.jdbc.LeaseClock;
+import dev.docket.spi.ClaimRequest;
+import dev.docket.spi.ClaimedJob;
+import dev.docket.spi.InsertResult;
+import dev.docket.spi.JobStore;
+import dev.docket.spi.Lease;
+import dev.docket.spi.LeaseCheck;
+import dev.docket.spi.NewJob;
+import dev.docket.spi.Outcome;
+import dev.docket.spi.StoreException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link JobStore} on H2 or PostgreSQL. Each operation is one transaction whose writes are
+ * conditional on the job's state (and lease token), so concurrent nodes never both win.
+ */
+public final class JdbcJobStore implements JobStore {
+
+  /** Jobs per statement when a list of ids is bound. */
+  static final int CHUNK = 500;
+  /** Longest event detail kept. */
+  static final int MAX_DETAIL = 2_000;
+
+  private final Db db;
+  private final LeaseClock leaseClock;
+  private final Signals signals;
+  private final String lock;
+
+  /** Sends cross-node signals inside a transaction (PostgreSQL NOTIFY); a no-op on H2. */
+  public interface Signals {
+    void work(Handle h, String queue);
+
+    void cancel(Handle h, JobId id);
+  }
+
+  public JdbcJobStore(Db db, LeaseClock leaseClock, Signals signals) {
+    this.db = db;
+    this.leaseClock = leaseClock;
+    this.signals = signals;
+    this.lock = db.dialect() instanceof Dialect.Postgres ? " FOR UPDATE" : "";
+  }
+
+  private String skipLocked() {
+    return db.dialect() instanceof Dialect.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
+  }
+
+  private String leaseUntil() {
+    return leaseClock == LeaseClock.DATABASE ? db.dialect().dbNowPlusLease() : ":leaseUntil";
+  }
+
+  private String leaseNow() {
+    return leaseClock == LeaseClock.DATABASE ? "CURRENT_TIMESTAMP" : ":now";
+  }
+
+  private static void bindLease(Update u, Instant now, Duration lease) {
+    u.bind("leaseMs", lease.toMillis()).bind("leaseUntil", ts(now.plus(lease)));
+  }
+
+  // ------------------------------------------------------------------ insert
+
+  @Override
+  public InsertResult insert(NewJob job, String by) {
+    return insertAll(List.of(job), by).get(0);
+  }
+
+  @Override
+  public List<InsertResult> insertAll(List<NewJob> jobs, String by) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return db.write(h -> insertAllIn(h, jobs, by));
+      } catch (StoreException e) {
+        // two inserts of one new id raced on H2 or in a caller's transaction: the loser retries
+        // and then sees the winner's row
+        if (attempt >= 3 || !Db.isUniqueViolation(e) || db.isOnCallerConnection()) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private List<InsertResult> insertAllIn(Handle h, List<NewJob> jobs, String by) {
+    Map<JobId, NewJob> first = new LinkedHashMap<>();
+    for (NewJob j : jobs) {
+      NewJob earlier = first.putIfAbsent(j.id(), j);
+      if (earlier != null && !earlier.owner().equals(j.owner())) {
+        throw new JobIdConflictException(j.id());
+      }
+    }
+    Map<JobId, String> existingOwners = owners(h, first.keySet());
+    for (NewJob j : first.values()) {
+      String owner = existingOwners.get(j.id());
+      if (owner != null && !owner.equals(j.owner())) {
+        throw new JobIdConflictException(j.id());
+      }
+    }
+    List<NewJob> fresh = first.values().stream().filter(j -> !existingOwners.containsKey(j.id())).toList();
+    Set<JobId> inserted = new HashSet<>();
+    if (!fresh.isEmpty()) {
+      String conflict = db.dialect() instanceof Dialect.Postgres ? " ON CONFLICT (id) DO NOTHING" : "";
+      PreparedBatch batch =
+          h.prepareBatch(
+              "INSERT INTO <prefix>jobs (id, function_name, queue, status, priority, args, attempts,"
+                  + " max_attempts, correlation_id, owner_id, timeout_ms, backoff, cancel_requested,"
+                  + " created_at, scheduled_at) VALUES (:id, :fn, :queue, :status, :priority, :args, 0,"
+                  + " :maxAttempts, :corr, :owner, :timeoutMs, :backoff, FALSE, :createdAt, :scheduledAt)"
+                  + conflict);
+      for (NewJob j : fresh) {
+        batch
+            .bind("id", j.id().value())
+            .bind("fn", j.function())
+            .bind("queue", j.queue())
+            .bind("status", j.status().name())
+            .bind("priority", j.priority())
+            .bind("args", json(j.args()))
+            .bind("maxAttempts", j.maxAttempts())
+            .bind("corr", j.correlationId().orElse(null))
+            .bind("owner", j.owner())
+            .bind("timeoutMs", j.timeout().map(Duration::toMillis).orElse(null))
+            .bind("backoff", j.backoff().map(dev.docket.Backoff::spec).orElse(null))
+            .bind("createdAt", ts(j.createdAt()))
+            .bind("scheduledAt", ts(j.scheduledAt()))
+            .add();
+      }
+      int[] counts = batch.execute();
+      List<JobId> lost = new ArrayList<>();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] == 0) {
+          lost.add(fresh.get(i).id());
+        } else {
+          inserted.add(fresh.get(i).id());
+        }
+      }
+      if (!lost.isEmpty()) {
+        // another transaction inserted these ids first (PostgreSQL ON CONFLICT): same owner only
+        Map<JobId, String> winners = owners(h, lost);
+        for (JobId id : lost) {
+          if (!first.get(id).owner().equals(winners.get(id))) {
+            throw new JobIdConflictException(id);
+          }
+        }
+      }
+      PreparedBatch events = h.prepareBatch(EVENT_INSERT);
+      Set<String> readyQueues = new LinkedHashSet<>();
+      for (NewJob j : fresh) {
+        if (inserted.contains(j.id())) {
+          bindEvent(events, j.id(), j.createdAt(), null, j.status(), by, "").add();
+          if (j.status() == JobStatus.QUEUED) {
+            readyQueues.add(j.queue());
+          }
+        }
+      }
+      if (!inserted.isEmpty()) {
+        events.execute();
+      }
+      readyQueues.forEach(q -> signals.work(h, q));
+    }
+    Map<JobId, Job> rows = new HashMap<>();
+    for (Job j : selectByIds(h, first.keySet())) {
+      rows.put(j.id(), j);
+    }
+    List<InsertResult> out = new ArrayList<>(jobs.size());
+    Set<JobId> reported = new HashSet<>();
+    for (NewJob j : jobs) {
+      boolean isNew = inserted.contains(j.id()) && reported.add(j.id());
+      out.add(new InsertResult(rows.get(j.id()), isNew));
+    }
+    return out;
+  }
+
+  private Map<JobId, String> owners(Handle h, java.util.Collection<JobId> ids) {
+    Map<JobId, String> owners = new HashMap<>();
+    for (List<String> chunk : chunks(ids)) {
+      h.createQuery("SELECT id, owner_id FROM <prefix>jobs WHERE id IN (<ids>)")
+          .bindList("ids", chunk)
+          .map((rs, ctx) -> Map.entry(JobId.of(rs.getString(1)), rs.getString(2)))
+          .forEach(e -> owners.put(e.getKey(), e.getValue()));
+    }
+    return owners;
+  }
+
+  private List<Job> selectByIds(Handle h, java.util.Collection<JobId> ids) {
+    List<Job> out = new ArrayList<>();
+    for (List<String> chunk : chunks(ids)) {
+      out.addAll(
+          h.createQuery("SELECT " + COLUMNS + " FROM <prefix>jobs WHERE id IN (<ids>)")
+              .bindList("ids", chunk)
+              .map(JobRows.JOB)
+              .list());
+    }
+    return out;
+  }
+
+  private static List<List<String>> chunks(java.util.Collection<JobId> ids) {
+    List<String> all = ids.stream().map(JobId::value).toList();
+    List<List<String>> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += CHUNK) {
+      out.add(all.subList(i, Math.min(all.size(), i + CHUNK)));
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  @Override
+  public Optional<Job> find(JobId id) {
+    return db.read(h -> findIn(h, id, ""));
+  }
+
+  private Optional<Job> findIn(Handle h, JobId id, String lockClause) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM <prefix>jobs WHERE id = :id" + lockClause)
+        .bind("id", id.value())
+        .map(JobRows.JOB)
+        .findOne();
+  }
+
+  @Override
+  public Optional<Instant> nextScheduledAt(Set<String> queues) {
+    if (queues.isEmpty()) {
+      return Optional.empty();
+    }
+    return db.read(
+        h ->
+            h.createQuery(
+                    "SELECT MIN(scheduled_at) FROM <prefix>jobs WHERE status = 'SCHEDULED' AND queue IN (<queues>)")
+                .bindList("queues", List.copyOf(queues))
+                .map((rs, ctx) -> Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)))
+                .one()
+                .map(OffsetDateTime::toInstant));
+  }
+
+  @Override
+  public Page<Job> list(JobFilter filter, Optional<Cursor> after, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM <prefix>jobs WHERE 1 = 1");
+    Map<String, Object> binds = new HashMap<>();
+    if (!filter.statuses().isEmpty()) {
+      sql.append(" AND status IN (<statuses>)");
+    }
+    filter.queue().ifPresent(q -> { sql.append(" AND queue = :queue"); binds.put("queue", q); });
+    filter.function().ifPresent(f -> { sql.append(" AND function_name = :fn"); binds.put("fn", f); });
+    filter.correlationId().ifPresent(c -> { sql.append(" AND correlation_id = :corr"); binds.put("corr", c); });
+    filter.owner().ifPresent(o -> { sql.append(" AND owner_id = :owner"); binds.put("owner", o); });
+    after.ifPresent(
+        c -> {
+          sql.append(" AND (created_at < :cAt OR (created_at = :cAt AND id < :cId))");
+          binds.put("cAt", ts(c.createdAt()));
+          binds.put("cId", c.id());
+        });
+    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+    List<Job> rows =
+        db.read(
+            h -> {
+              Query q = h.createQuery(sql.toString()).bind("limit", limit + 1);
+              if (!filter.statuses().isEmpty()) {
+                q.bindList("statuses", filter.statuses().stream().map(Enum::name).toList());
+              }
+              binds.forEach(q::bind);
+              return q.map(JobRows.JOB).list();
+            });
+    boolean more = rows.size() > limit;
+    List<Job> items = more ? rows.subList(0, limit) : rows;
+    Optional<Cursor> next =
+        more
+            ? Optional.of(Cursor.after(items.get(limit - 1).createdAt(), items.get(limit - 1).id().value()))
+            : Optional.empty();
+    return new Page<>(items, next);
+  }
+
+  @Override
+  public List<QueueDepth> depth(Optional<String> owner, Instant now) {
+    String sql =
+        "SELECT queue, status, COUNT(*) AS n, MIN(scheduled_at) AS oldest FROM <prefix>jobs"
+            + " WHERE status IN ('SCHEDULED', 'QUEUED', 'RUNNING', 'AWAITING_APPROVAL')"
+            + (owner.isPresent() ? " AND owner_id = :owner" : "")
+            + " GROUP BY queue, status";
+    Map<String, long[]> counts = new TreeMap<>();
+    Map<String, Instant> oldest = new HashMap<>();
+    db.read(
+        h -> {
+          Query q = h.createQuery(sql);
+          owner.ifPresent(o -> q.bind("owner", o));
+          q.map(
+                  (rs, ctx) -> {
+                    String queue = rs.getString("queue");
+                    JobStatus s = JobStatus.valueOf(rs.getString("status"));
+                    long n = rs.getLong("n");
+                    long[] c = counts.computeIfAbsent(queue, k -> new long[4]);
+                    switch (s) {
+                      case SCHEDULED -> c[0] += n;
+                      case QUEUED -> {
+                        c[1] += n;
+                        Instant t = JobRows.instant(rs, "oldest");
+                        if (t != null) {
+                          oldest.put(queue, t);
+                        }
+                      }
+                      case RUNNING -> c[2] += n;
+                      case AWAITING_APPROVAL -> c[3] += n;
+                      default -> {}
+                    }
+                    return queue;
+                  })
+              .list();
+          return null;
+        });
+    List<QueueDepth> out = new ArrayList<>();
+    counts.forEach(
+        (q, c) ->
+            out.add(
+                new QueueDepth(
+                    q,
+                    c[0],
+                    c[1],
+                    c[2],
+                    c[3],
+                    Optional.ofNullable(oldest.get(q))
+                        .map(t -> t.isAfter(now) ? Duration.ZERO : Duration.between(t, now)))));
+    return out;
+  }
+
+  @Override
+  public List<JobEvent> events(JobId id) {
+    return db.read(
+        h ->
+            h.createQuery(
+                    "SELECT job_id, at, from_status, to_status, by_principal, detail FROM <prefix>job_events"
+                        + " WHERE job_id = :id ORDER BY seq")
+                .bind("id", id.value())
+                .map(JobRows.EVENT)
+                .list());
+  }
+
+  // ------------------------------------------------------------------ promotion and claims
+
+  @Override
+  public List<Job> promoteDue(Instant now, int limit) {
+    return db.write(
+        h -> {
+          List<String> ids =
+              h.createQuery(
+                      "SELECT id FROM <prefix>jobs WHERE status = 'SCHEDULED' AND scheduled_at <= :now"
+                          + " ORDER BY scheduled_at, id LIMIT :limit"
+                          + skipLocked())
+                  .bind("now", ts(now))
+                  .bind("limit", limit)
+                  .mapTo(String.class)
+                  .list();
+          if (ids.isEmpty()) {
+            return List.of();
+          }
+          h.createUpdate("UPDATE <prefix>jobs SET status = 'QUEUED' WHERE id IN (<ids>) AND status = 'SCHEDULED'")
+              .bindList("ids", ids)
+              .execute();
+          h.createUpdate(
+                  "INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
+                      + " SELECT id, :now, 'SCHEDULED', 'QUEUED', 'system', 'due' FROM <prefix>jobs WHERE id IN (<ids>)")
+              .bindList("ids", ids)
+              .bind("now", ts(now))
+              .execute();
+          List<Job> promoted =
+              h.createQuery("SELECT " + COLUMNS + " FROM <prefix>jobs WHERE id IN (<ids>)")
+                  .bindList("ids", ids)
+                  .map(JobRows.JOB)
+                  .list();
+          List<Job> sorted = new ArrayList<>(promoted);
+          sorted.sort(Comparator.comparing(Job::scheduledAt).thenComparing(Job::id));
+          return sorted;
+        });
+  }
+
+  @Override
+  public List<ClaimedJob> claim(ClaimRequest r) {
+    String token = UUID.randomUUID().toString();
+    return db.write(
+        h -> {
+          List<String> ids =
+              h.createQuery(
+                      "SELECT id FROM <prefix>jobs WHERE status = 'QUEUED' AND queue = :queue AND scheduled_at <= :now"
+                          + " ORDER BY priority DESC, scheduled_at, created_at, id LIMIT :limit"
+                          + skipLocked())
+                  .bind("queue", r.queue())
+                  .bind("now", ts(r.now()))
+                  .bind("limit", r.limit())
+                  .mapTo(String.class)
+                  .list();
+          if (ids.isEmpty()) {
+            return List.of();
+          }
+          Update u =
+              h.createUpdate(
+                      "UPDATE <prefix>jobs SET status = 'RUNNING', attempts = attempts + 1, started_at = :now,"
+                          + " node_id = :node, lease_token = :token, lease_expires_at = "
+                          + leaseUntil()
+                          + " WHERE id IN (<ids>) AND status = 'QUEUED'")
+                  .bindList("ids", ids)
+                  .bind("now", ts(r.now()))
+                  .bind("node", r.node().value())
+                  .bind("token", token);
+          bindLease(u, r.now(), r.leaseDuration());
+          u.execute();
+          List<Job> claimed =
+              h.createQuery(
+                      "SELECT "
+                          + COLUMNS
+                          + " FROM <prefix>jobs WHERE id IN (<ids>) AND lease_token = :token"
+                          + " ORDER BY priority DESC, scheduled_at, created_at, id")
+                  .bindList("ids", ids)
+                  .bind("token", token)
+                  .map(JobRows.JOB)
+                  .list();
+          PreparedBatch events = h.prepareBatch(EVENT_INSERT);
+          List<ClaimedJob> out = new ArrayList<>(claimed.size());
+          Map<String, Instant> expiries = leaseExpiries(h, ids, token);
+          for (Job j : claimed) {
+            bindEvent(events, j.id(), r.now(), JobStatus.QUEUED, JobStatus.RUNNING, "system",
+                    "attempt " + j.attempts() + " on " + r.node())
+                .add();
+            out.add(new ClaimedJob(j, new Lease(j.id(), r.node(), token, expiries.get(j.id().value()))));
+          }
+          if (!claimed.isEmpty()) {
+            events.execute();
+          }
+          return out;
+        });
+  }
+
+  private Map<String, Instant> leaseExpiries(Handle h, List<String> ids, String token) {
+    Map<String, Instant> out = new HashMap<>();
+    h.createQuery("SELECT id, lease_expires_at FROM <prefix>jobs WHERE id IN (<ids>) AND lease_token = :token")
+        .bindList("ids", ids)
+        .bind("token", token)
+        .map((rs, ctx) -> Map.entry(rs.getString("id"), JobRows.instant(rs, "lease_expires_at")))
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
+  // ------------------------------------------------------------------ attempts
+
+  @Override
+  public Optional<Job> complete(Lease lease, Outcome outcome, Instant now) {
+    return db.write(
+        h -> {
+          StringBuilder set = new StringBuilder("status = :to, node_id = NULL, lease_token = NULL, lease_expires_at = NULL");
+          Map<String, Object> binds = new HashMap<>();
+          String detail = "";
+          if (outcome instanceof Outcome.Succeeded ok) {
+            set.append(", result = :result, error_type = NULL, error_message = NULL, error_stack = NULL, finished_at = :now");
+            binds.put("result", json(ok.result()));
+          } else if (outcome instanceof Outcome.Failed f) {
+            set.append(", finished_at = :now");
+            setError(set, binds, f.error());
+            detail = f.error().type() + ": " + f.error().message();
+          } else if (outcome instanceof Outcome.RetryLater retry) {
+            set.append(", scheduled_at = :runAt");
+            binds.put("runAt", ts(retry.runAt()));
+            setError(set, binds, retry.error());
+            detail = retry.error().type() + ": " + retry.error().message() + "; retry at " + retry.runAt();
+          } else if (outcome instanceof Outcome.Cancelled c) {
+            set.append(", finished_at = :now");
+            detail = c.detail();
+          } else {
+            Outcome.Released released = (Outcome.Released) outcome;
+            set.append(", attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, cancel_requested = FALSE");
+            detail = released.detail();
+          }
+          Update u =
+              h.createUpdate(
+                      "UPDATE <prefix>jobs SET " + set + " WHERE id = :id AND status = 'RUNNING' AND lease_token = :token")
+                  .bind("id", lease.jobId().value())
+                  .bind("token", lease.token())
+                  .bind("to", outcome.status().name())
+                  .bind("now", ts(now));
+          binds.forEach(u::bind);
+          if (u.execute() != 1) {
+            return Optional.<Job>empty();
+          }
+          insertEvent(h, lease.jobId(), now, JobStatus.RUNNING, outcome.status(), "system", detail);
+          if (outcome instanceof Outcome.Released) {
+            Job j = findIn(h, lease.jobId(), "").orElseThrow();
+            signals.work(h, j.queue());
+          }
+          return findIn(h, lease.jobId(), "");
+        });
+  }
+
+  private static void setError(StringBuilder set, Map<String, Object> binds, JobError e) {
+    set.append(", error_type = :errType, error_message = :errMsg, error_stack = :errStack");
+    binds.put("errType", JobRows.truncate(e.type(), 512));
+    binds.put("errMsg", e.message());
+    binds.put("errStack", e.stack());
+  }
+
+  @Override
+  public LeaseCheck extendLeases(NodeId node, Instant now, Duration duration) {
+    return db.write(
+        h -> {
+          Update u =
+              h.createUpdate(
+                      "UPDATE <prefix>jobs SET lease_expires_at = "
+                          + leaseUntil()
+                          + " WHERE status = 'RUNNING' AND node_id = :node")
+                  .bind("node", node.value());
+          bindLease(u, now, duration);
+          u.execute();
+          Set<JobId> held = new HashSet<>();
+          Set<JobId> cancel = new HashSet<>();
+          h.createQuery("SELECT id, cancel_requested FROM <prefix>jobs WHERE status = 'RUNNING' AND node_id = :node")
+              .bind("node", node.value())
+              .map(
+                  (rs, ctx) -> {
+                    JobId id = JobId.of(rs.getString(1));
+                    held.add(id);
+                    if (rs.getBoolean(2)) {
+                      cancel.add(id);
+                    }
+                    return id;
+                  })
+              .list();
+          return new LeaseCheck(held, cancel);
+        });
+  }
+
+  @Override
+  public List<Job> reclaimExpired(Instant now, int limit) {
+    return db.write(
+        h -> {
+          List<Job> expired =
+              h.createQuery(
+                      "SELECT "
+                          + COLUMNS
+                          + " FROM <prefix>jobs WHERE status = 'RUNNING' AND lease_expires_at < "
+                          + leaseNow()
+                          + " ORDER BY lease_expires_at LIMIT :limit"
+                          + skipLocked())
+                  .bind("now", ts(now))
+                  .bind("limit", limit)
+                  .map(JobRows.JOB)
+                  .list();
+          List<Job> out = new ArrayList<>();
+          Set<String> queues = new LinkedHashSet<>();
+          for (Job j : expired) {
+            String detail = "lease of " + j.node().map(NodeId::value).orElse("?") + " expired";
+            JobStatus to;
+            StringBuilder set = new StringBuilder("status = :to, node_id = NULL, lease_token = NULL, lease_expires_at = NULL");
+            Map<String, Object> binds = new HashMap<>();
+            if (j.cancelRequested()) {
+              to = JobStatus.CANCELLED;
+              set.append(", finished_at = :now");
+            } else if (j.attempts() >= j.maxAttempts()) {
+              to = JobStatus.FAILED;
+              set.append(", finished_at = :now");
+              setError(set, binds, JobError.of(JobError.LEASE_EXPIRED, detail + " on the last attempt"));
+            } else {
+              to = JobStatus.QUEUED;
+              set.append(", scheduled_at = :now");
+              queues.add(j.queue());
+            }
+            Update u =
+                h.createUpdate(
+                        "UPDATE <prefix>jobs SET " + set + " WHERE id = :id AND status = 'RUNNING' AND "
+                            + "lease_expires_at < " + leaseNow())
+                    .bind("id", j.id().value())
+                    .bind("to", to.name())
+                    .bind("now", ts(now));
+            binds.forEach(u::bind);
+            if (u.execute() == 1) {
+              insertEvent(h, j.id(), now, JobStatus.RUNNING, to, "system", detail);
+              out.add(findIn(h, j.id(), "").orElseThrow());
+            }
+          }
+          queues.forEach(q -> signals.work(h, q));
+          return out;
+        });
+  }
+
+  // ------------------------------------------------------------------ cancel and retry
+
+  @Override
+  public Optional<Job> requestCancel(JobId id, Instant now, String by) {
+    return db.write(
+        h -> {
+          Optional<Job> current = findIn(h, id, lock);
+          if (current.isEmpty()) {
+            return Optional.<Job>empty();
+          }
+          Job j = current.get();
+          if (j.status() == JobStatus.RUNNING) {
+            if (!j.cancelRequested()) {
+              h.createUpdate(
+                      "UPDATE <prefix>jobs SET cancel_requested = TRUE WHERE id = :id AND status = 'RUNNING'")
+                  .bind("id", id.value())
+                  .execute();
+              insertEvent(h, id, now, JobStatus.RUNNING, JobStatus.RUNNING, by, "cancel requested");
+              signals.cancel(h, id);
+            }
+            return findIn(h, id, "");
+          }
+          JobStatus.check(id, j.status(), JobStatus.CANCELLED);
+          int n =
+              h.createUpdate(
+                      "UPDATE <prefix>jobs SET status = 'CANCELLED', finished_at = :now WHERE id = :id AND status = :from")
+                  .bind("id", id.value())
+                  .bind("now", ts(now))
+                  .bind("from", j.status().name())
+                  .execute();
+          if (n != 1) {
+            throw new StoreException("job " + id + " changed during cancel; try again");
+          }
+          insertEvent(h, id, now, j.status(), JobStatus.CANCELLED, by, "");
+          return findIn(h, id, "");
+        });
+  }
+
+  @Override
+  public Optional<Job> retry(JobId id, Instant now, String by) {
+    return db.write(
+        h -> {
+          Optional<Job> current = findIn(h, id, lock);
+          if (current.isEmpty()) {
+            return Optional.<Job>empty();
+          }
+          Job j = current.get();
+          if (j.status() != JobStatus.FAILED && j.status() != JobStatus.CANCELLED) {
+            throw new IllegalJobStateException(id, j.status(), JobStatus.QUEUED);
+          }
+          int n =
+              h.createUpdate(
+                      "UPDATE <prefix>jobs SET status = 'QUEUED', attempts = 0, result = NULL, error_type = NULL,"
+                          + " error_message = NULL, error_stack = NULL, cancel_requested = FALSE, started_at = NULL,"
+                          + " finished_at = NULL, scheduled_at = :now WHERE id = :id AND status = :from")
+                  .bind("id", id.value())
+                  .bind("now", ts(now))
+                  .bind("from", j.status().name())
+                  .execute();
+          if (n != 1) {
+            throw new StoreException("job " + id + " changed during retry; try again");
+          }
+          insertEvent(h, id, now, j.status(), JobStatus.QUEUED, by, "retry");
+          signals.work(h, j.queue());
+          return findIn(h, id, "");
+        });
+  }
+
+  // ------------------------------------------------------------------ events
+
+  private static final String EVENT_INSERT =
+      "INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
+          + " VALUES (:job, :at, :from, :to, :by, :detail)";
+
+  private static <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bindEvent(
+      S s, JobId id, Instant at, @Nullable JobStatus from, JobStatus to, String by, String detail) {
+    return s.bind("job", id.value())
+        .bind("at", ts(at))
+        .bind("from", from == null ? null : from.name())
+        .bind("to", to.name())
+        .bind("by", JobRows.truncate(by, 128))
+        .bind("detail", JobRows.truncate(detail, MAX_DETAIL));
+  }
+
+  private static void insertEvent(
+      Handle h, JobId id, Instant at, @Nullable JobStatus from, JobStatus to, String by, String detail) {
+    bindEvent(h.createUpdate(EVENT_INSERT), id, at, from, to, by, detail).execute();
+  }
+}

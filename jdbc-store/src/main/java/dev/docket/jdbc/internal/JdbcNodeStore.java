@@ -1,0 +1,73 @@
+package dev.docket.jdbc.internal;
+
+import static dev.docket.jdbc.internal.JobRows.ts;
+
+import dev.docket.NodeId;
+import dev.docket.spi.NodeInfo;
+import dev.docket.spi.NodeStore;
+import java.time.Instant;
+import java.util.List;
+
+/** {@link NodeStore} on H2 or PostgreSQL. */
+public final class JdbcNodeStore implements NodeStore {
+
+  private final Db db;
+
+  public JdbcNodeStore(Db db) {
+    this.db = db;
+  }
+
+  @Override
+  public void register(NodeInfo node) {
+    db.write(
+        h ->
+            h.createUpdate(
+                    "DELETE FROM <prefix>nodes WHERE node_id = :node")
+                .bind("node", node.id().value())
+                .execute()
+                + h.createUpdate(
+                        "INSERT INTO <prefix>nodes (node_id, started_at, last_heartbeat_at, busy, total)"
+                            + " VALUES (:node, :startedAt, :now, :busy, :total)")
+                    .bind("node", node.id().value())
+                    .bind("startedAt", ts(node.startedAt()))
+                    .bind("now", ts(node.lastHeartbeatAt()))
+                    .bind("busy", node.busy())
+                    .bind("total", node.total())
+                    .execute());
+  }
+
+  @Override
+  public void heartbeat(NodeId node, Instant now, int busy, int total) {
+    db.write(
+        h ->
+            h.createUpdate(db.dialect().upsertNode(db.prefix()))
+                .bind("node", node.value())
+                .bind("startedAt", ts(now))
+                .bind("now", ts(now))
+                .bind("busy", busy)
+                .bind("total", total)
+                .execute());
+  }
+
+  @Override
+  public List<NodeInfo> list() {
+    return db.read(
+        h ->
+            h.createQuery(
+                    "SELECT node_id, started_at, last_heartbeat_at, busy, total FROM <prefix>nodes ORDER BY node_id")
+                .map(
+                    (rs, ctx) ->
+                        new NodeInfo(
+                            NodeId.of(rs.getString(1)),
+                            JobRows.instant(rs, "started_at"),
+                            JobRows.instant(rs, "last_heartbeat_at"),
+                            rs.getInt(4),
+                            rs.getInt(5)))
+                .list());
+  }
+
+  @Override
+  public void remove(NodeId node) {
+    db.write(h -> h.createUpdate("DELETE FROM <prefix>nodes WHERE node_id = :node").bind("node", node.value()).execute());
+  }
+}

@@ -144,6 +144,7 @@ public final class Docket implements AutoCloseable {
     private Duration heartbeat = DEFAULT_HEARTBEAT;
     private Duration poll = DEFAULT_POLL;
     private int maxArgsBytes = DEFAULT_MAX_ARGS_BYTES;
+    private int prefetch = -1;
 
     private Builder() {}
 
@@ -265,6 +266,20 @@ public final class Docket implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many claimed jobs each queue buffers beyond its busy workers, so that a finishing worker
+     * starts its next job without waiting for a claim; by default as many as the queue has
+     * workers. 0 claims only for idle workers (strict priority order, lower throughput). Buffered
+     * jobs count as running and are held under this node's lease.
+     */
+    public Builder prefetch(int jobsPerQueue) {
+      if (jobsPerQueue < 0 || jobsPerQueue > 10_000) {
+        throw new InvalidRequestException("prefetch", "must be within 0..10000, was " + jobsPerQueue);
+      }
+      this.prefetch = jobsPerQueue;
+      return this;
+    }
+
     /** Largest args of one job in bytes of JSON; 256 KiB. */
     public Builder maxArgsBytes(int bytes) {
       if (bytes < 2) {
@@ -319,6 +334,7 @@ public final class Docket implements AutoCloseable {
               nodeId == null ? NodeId.random() : nodeId,
               clock,
               w,
+              prefetch,
               handlers,
               listeners,
               retryPolicy == null ? RetryPolicy.backoff(backoff) : retryPolicy,

@@ -43,6 +43,7 @@ class EngineTest {
     return Docket.builder()
         .store(store)
         .workers("default", 2)
+        .prefetch(0)
         .backoff(Backoff.fixed(Duration.ofSeconds(10)))
         .listener(events::add)
         .cancelGrace(Duration.ofSeconds(5));

@@ -36,6 +36,7 @@ class MultiNodeTest {
             Docket.builder()
                 .store(store.peer())
                 .nodeId(id)
+                .prefetch(0)
                 .leaseDuration(Duration.ofSeconds(10))
                 .heartbeatInterval(Duration.ofSeconds(2))
                 .cancelGrace(Duration.ofSeconds(5))

@@ -54,9 +54,17 @@ public final class ManualDocket implements AutoCloseable {
     return this;
   }
 
-  /** Promotes due jobs and starts as many as there are free workers; returns how many started. */
+  /**
+   * Promotes due jobs and claims as many as there are free workers (plus the prefetch), and waits
+   * until the workers have picked them up; returns how many were claimed.
+   */
   public int runDue() {
-    return engine.dispatchOnce().started();
+    int claimed = engine.dispatchOnce().started();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(1))
+        .until(() -> engine.unstartedCount() == 0 || engine.busyWorkers() >= engine.totalWorkers());
+    return claimed;
   }
 
   /** {@link #runDue()}, then waits until no handler of this engine runs. */

@@ -69,6 +69,9 @@ public final class Engine {
   private final Map<String, WorkerPool> pools = new LinkedHashMap<>();
   private final Map<JobId, RunningJob> running = new ConcurrentHashMap<>();
   private final AtomicLong runSequence = new AtomicLong();
+  /** When the dispatcher next looks for due {@code SCHEDULED} jobs. */
+  private final java.util.concurrent.atomic.AtomicReference<Instant> nextPromotion =
+      new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
   private final Wakeup dispatchWakeup = new Wakeup();
   private final Wakeup watchdogWakeup = new Wakeup();
   private final Wakeup maintenanceWakeup = new Wakeup();
@@ -102,7 +105,14 @@ public final class Engine {
     }
     settings.workers().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> pools.put(e.getKey(), new WorkerPool(e.getKey(), e.getValue())));
+        .forEach(
+            e ->
+                pools.put(
+                    e.getKey(),
+                    new WorkerPool(
+                        e.getKey(),
+                        e.getValue(),
+                        settings.prefetch() < 0 ? e.getValue() : settings.prefetch())));
     Instant now = settings.clock().instant();
     store.nodes().register(new NodeInfo(settings.nodeId(), now, now, 0, totalWorkers()));
   }
@@ -157,12 +167,23 @@ public final class Engine {
         new Thread(
             () -> {
               MDC.put("docket.node", settings.nodeId().value());
+              boolean failing = false;
               while (!closed.get()) {
                 Duration wait;
                 try {
                   wait = step.run();
+                  if (failing) {
+                    log.info("{} recovered", name);
+                    failing = false;
+                  }
                 } catch (RuntimeException e) {
-                  log.warn("{} failed, trying again in {}: {}", name, ERROR_PAUSE, e.toString(), e);
+                  // the store is down or failing: say so once, then keep retrying quietly
+                  if (!failing) {
+                    log.warn("{} failed, retrying every {} until it works: {}", name, ERROR_PAUSE, e.toString(), e);
+                    failing = true;
+                  } else {
+                    log.debug("{} still failing: {}", name, e.toString());
+                  }
                   wait = ERROR_PAUSE;
                 }
                 try {
@@ -188,12 +209,9 @@ public final class Engine {
       return Duration.ZERO;
     }
     Duration wait = settings.pollInterval();
-    Optional<Instant> next = store.jobs().nextScheduledAt(pools.keySet());
-    if (next.isPresent()) {
-      Duration untilDue = Duration.between(settings.clock().instant(), next.get());
-      if (untilDue.compareTo(wait) < 0) {
-        wait = untilDue.isNegative() ? Duration.ZERO : untilDue;
-      }
+    Duration untilPromotion = Duration.between(settings.clock().instant(), nextPromotion.get());
+    if (untilPromotion.compareTo(wait) < 0) {
+      wait = untilPromotion.isNegative() ? Duration.ZERO : untilPromotion;
     }
     return wait;
   }
@@ -226,7 +244,13 @@ public final class Engine {
     claiming = false;
     dispatchWakeup.signal();
     try {
-      pools.values().forEach(WorkerPool::shutdown);
+      for (WorkerPool p : pools.values()) {
+        for (WorkerPool.Task t : p.shutdownAndDrain()) {
+          p.releaseSlot();
+          running.remove(t.job.job.id(), t.job);
+          finish(t.job, new Outcome.Released("engine " + settings.nodeId() + " shut down before it started"));
+        }
+      }
       boolean drained = awaitPools(settings.shutdownGrace());
       if (!drained) {
         log.warn(
@@ -317,7 +341,11 @@ public final class Engine {
       jobs.add(r.job());
       if (r.inserted()) {
         publishChange(r.job(), null, p.id(), "");
-        wake |= r.job().status() == JobStatus.QUEUED || r.job().status() == JobStatus.SCHEDULED;
+        wake |= r.job().status() == JobStatus.QUEUED;
+        if (r.job().status() == JobStatus.SCHEDULED) {
+          promoteBy(r.job().scheduledAt());
+          wake = true;
+        }
       }
     }
     if (wake) {
@@ -425,7 +453,18 @@ public final class Engine {
   /** Promotes due jobs and starts as many as there are free workers. */
   public DispatchResult dispatchOnce() {
     Instant now = settings.clock().instant();
-    List<Job> promoted = store.jobs().promoteDue(now, PROMOTE_BATCH);
+    List<Job> promoted = List.of();
+    if (!now.isBefore(nextPromotion.get())) {
+      // promotion is global and cheap, but not free: run it when something is due, and once per
+      // poll interval for deferred jobs that other nodes submitted
+      nextPromotion.set(now.plus(settings.pollInterval()));
+      promoted = store.jobs().promoteDue(now, PROMOTE_BATCH);
+      if (promoted.size() >= PROMOTE_BATCH) {
+        nextPromotion.set(now);
+      } else {
+        store.jobs().nextScheduledAt(pools.keySet()).ifPresent(this::promoteBy);
+      }
+    }
     for (Job j : promoted) {
       publishChange(j, JobStatus.SCHEDULED, "system", "due");
     }
@@ -434,7 +473,7 @@ public final class Engine {
     if (claiming) {
       for (WorkerPool pool : pools.values()) {
         int free = pool.freeSlots();
-        if (free == 0) {
+        if (free == 0 || !pool.worthClaiming()) {
           continue;
         }
         List<ClaimedJob> claimed =
@@ -452,38 +491,50 @@ public final class Engine {
     return new DispatchResult(promoted.size(), startedNow, more);
   }
 
+  /** Makes the dispatcher look for due jobs no later than {@code at}. */
+  private void promoteBy(Instant at) {
+    nextPromotion.accumulateAndGet(at, (a, b) -> a.isBefore(b) ? a : b);
+  }
+
   private void launch(WorkerPool pool, ClaimedJob c, Instant now) {
-    RunningJob r = new RunningJob(c.job(), c.lease(), runSequence.incrementAndGet(), now);
+    RunningJob r = new RunningJob(c.job(), c.lease(), runSequence.incrementAndGet());
     running.put(c.job().id(), r);
     publishChange(c.job(), JobStatus.QUEUED, "system", "attempt " + c.job().attempts());
     if (!pool.takeSlot()) {
+      running.remove(c.job().id(), r);
       finish(r, new Outcome.Released("no free worker"));
       return;
     }
     try {
-      pool.execute(() -> work(pool, r));
+      pool.execute(new WorkerPool.Task(r, () -> work(pool, r)));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       pool.releaseSlot();
+      running.remove(c.job().id(), r);
       finish(r, new Outcome.Released("engine shutting down"));
-    }
-    if (r.deadline != null) {
-      watchdogWakeup.signal();
     }
   }
 
   private void work(WorkerPool pool, RunningJob r) {
     Job job = r.job;
-    r.bind(Thread.currentThread());
+    r.bind(Thread.currentThread(), settings.clock().instant());
+    pool.started();
     MDC.put("docket.job", job.id().value());
     job.correlationId().ifPresent(c -> MDC.put("docket.correlation", c));
     MDC.put("docket.node", settings.nodeId().value());
     try {
-      Outcome outcome = runHandler(r);
+      if (r.deadline() != null) {
+        watchdogWakeup.signal();
+      }
+      Outcome outcome =
+          r.isCancelRequested()
+              ? new Outcome.Cancelled("cancelled before the handler started")
+              : runHandler(r);
       finish(r, outcome);
     } finally {
       r.handlerReturned();
       Thread.interrupted();
       running.remove(job.id(), r);
+      pool.ended();
       pool.releaseSlot();
       MDC.remove("docket.job");
       MDC.remove("docket.correlation");
@@ -564,14 +615,45 @@ public final class Engine {
       running.remove(r.job.id(), r);
       return;
     }
-    Optional<Job> after = store.jobs().complete(r.lease, outcome, settings.clock().instant());
+    Optional<Job> after = completeDespiteOutages(r, outcome);
     if (after.isPresent()) {
       publishChange(after.get(), JobStatus.RUNNING, "system", describe(outcome));
     } else {
       log.warn("job {}: lease no longer held; outcome {} dropped", r.job.id(), outcome.status());
     }
-    if (outcome instanceof Outcome.RetryLater) {
+    if (outcome instanceof Outcome.RetryLater retry) {
+      promoteBy(retry.runAt());
       dispatchWakeup.signal();
+    }
+  }
+
+  /**
+   * Stores an outcome, retrying while the store is unreachable: a finished job's result is not
+   * thrown away because the database blinked. Gives up (the lease then expires and the job runs
+   * again: at-least-once) only when the engine closes and the store stays away.
+   */
+  private Optional<Job> completeDespiteOutages(RunningJob r, Outcome outcome) {
+    int failures = 0;
+    Wakeup pause = new Wakeup();
+    while (true) {
+      try {
+        return store.jobs().complete(r.lease, outcome, settings.clock().instant());
+      } catch (dev.docket.spi.StoreException e) {
+        failures++;
+        if (failures == 1) {
+          log.warn("job {}: cannot store outcome {} yet, retrying: {}", r.job.id(), outcome.status(), e.toString());
+        }
+        if (closed.get() && failures >= 3) {
+          log.warn("job {}: giving up on storing outcome {}; its lease will expire", r.job.id(), outcome.status());
+          return Optional.empty();
+        }
+        try {
+          pause.awaitUpTo(ERROR_PAUSE);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return Optional.empty();
+        }
+      }
     }
   }
 
@@ -603,12 +685,12 @@ public final class Engine {
         log.warn("job {}: handler ignored the cancel request for {}; interrupting", r.job.id(), grace);
         r.interrupt();
         finish(r, new Outcome.Cancelled("handler did not stop within " + grace + "; interrupted"));
-      } else if (r.deadline != null && !now.isBefore(r.deadline)) {
+      } else if (r.deadline() != null && !now.isBefore(r.deadline())) {
         if (!r.isTimedOut()) {
           log.warn("job {}: timeout {} passed; interrupting", r.job.id(), r.job.timeout().orElseThrow());
           r.markTimedOut();
           r.interrupt();
-        } else if (!now.isBefore(r.deadline.plus(grace))) {
+        } else if (!now.isBefore(r.deadline().plus(grace))) {
           finish(r, afterFailure(r, timeoutError(r.job)));
         }
       }
@@ -658,6 +740,11 @@ public final class Engine {
 
   public int runningCount() {
     return running.size();
+  }
+
+  /** Claimed jobs whose handler has not started yet (buffered, or just handed to a worker). */
+  public int unstartedCount() {
+    return (int) running.values().stream().filter(r -> !r.isStarted()).count();
   }
 
   public int busyWorkers() {

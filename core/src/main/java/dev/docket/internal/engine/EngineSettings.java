@@ -13,12 +13,15 @@ import java.util.Map;
  * Everything an engine is configured with, validated by the builder. Immutable.
  *
  * @param workers threads per queue; empty for a producer-only engine
+ * @param prefetch claimed jobs buffered per queue beyond its busy workers; -1 means as many as
+ *     the queue has workers
  * @param checkFunctions whether submit rejects functions with no registered handler
  */
 public record EngineSettings(
     NodeId nodeId,
     Clock clock,
     Map<String, Integer> workers,
+    int prefetch,
     Map<String, JobHandler> handlers,
     List<DocketListener> listeners,
     RetryPolicy retryPolicy,

@@ -15,7 +15,7 @@ final class RunningJob {
   final Job job;
   final Lease lease;
   final long sequence;
-  final @Nullable Instant deadline;
+  private volatile @Nullable Instant deadline;
   final AtomicBoolean finalized = new AtomicBoolean();
 
   private @Nullable Thread thread;
@@ -25,18 +25,28 @@ final class RunningJob {
   private volatile boolean timedOut;
   private volatile boolean leaseLost;
 
-  RunningJob(Job job, Lease lease, long sequence, Instant startedAt) {
+  RunningJob(Job job, Lease lease, long sequence) {
     this.job = job;
     this.lease = lease;
     this.sequence = sequence;
-    this.deadline = job.timeout().map(startedAt::plus).orElse(null);
   }
 
-  synchronized void bind(Thread worker) {
+  /** The instant the attempt times out; null before it starts or without a timeout. */
+  @Nullable Instant deadline() {
+    return deadline;
+  }
+
+  /** The handler starts on {@code worker} at {@code now}; its timeout counts from here. */
+  synchronized void bind(Thread worker, Instant now) {
     this.thread = worker;
+    this.deadline = job.timeout().map(now::plus).orElse(null);
     if (interruptRequested) {
       worker.interrupt();
     }
+  }
+
+  synchronized boolean isStarted() {
+    return thread != null;
   }
 
   /** Marks the handler returned: from now on nobody may interrupt the worker thread for it. */

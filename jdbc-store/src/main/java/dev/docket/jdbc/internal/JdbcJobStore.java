@@ -410,6 +410,9 @@ public final class JdbcJobStore implements JobStore {
   @Override
   public List<ClaimedJob> claim(ClaimRequest r) {
     String token = UUID.randomUUID().toString();
+    if (db.dialect().singleStatementClaim()) {
+      return claimInOneStatement(r, token);
+    }
     return db.write(
         h -> {
           List<String> ids =
@@ -463,6 +466,50 @@ public final class JdbcJobStore implements JobStore {
         });
   }
 
+  /**
+   * PostgreSQL: pick, lock, update and record the batch in one statement; the CTE's {@code LIMIT}
+   * with {@code SKIP LOCKED} keeps the planner from touching more rows than it claims.
+   */
+  private List<ClaimedJob> claimInOneStatement(ClaimRequest r, String token) {
+    String sql =
+        "WITH picked AS ("
+            + " SELECT id FROM <prefix>jobs"
+            + " WHERE status = 'QUEUED' AND queue = :queue AND scheduled_at <= :now"
+            + " ORDER BY priority DESC, scheduled_at, created_at, id LIMIT :limit FOR UPDATE SKIP LOCKED),"
+            + " claimed AS ("
+            + " UPDATE <prefix>jobs j SET status = 'RUNNING', attempts = j.attempts + 1, started_at = :now,"
+            + " node_id = :node, lease_token = :token, lease_expires_at = "
+            + leaseUntil()
+            + " FROM picked WHERE j.id = picked.id RETURNING j.*),"
+            + " ev AS ("
+            + " INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
+            + " SELECT id, :now, 'QUEUED', 'RUNNING', 'system', CONCAT('attempt ', attempts, ' on ', node_id)"
+            + " FROM claimed)"
+            + " SELECT "
+            + COLUMNS
+            + " FROM claimed ORDER BY priority DESC, scheduled_at, created_at, id";
+    return db.write(
+        h ->
+            h.createQuery(sql)
+                .bind("queue", r.queue())
+                .bind("now", ts(r.now()))
+                .bind("limit", r.limit())
+                .bind("node", r.node().value())
+                .bind("token", token)
+                .bind("leaseMs", r.leaseDuration().toMillis())
+                .bind("leaseUntil", ts(r.now().plus(r.leaseDuration())))
+                .map(
+                    (rs, ctx) ->
+                        new ClaimedJob(
+                            JobRows.JOB.map(rs, ctx),
+                            new Lease(
+                                JobId.of(rs.getString("id")),
+                                r.node(),
+                                token,
+                                JobRows.instant(rs, "lease_expires_at"))))
+                .list());
+  }
+
   private Map<String, Instant> leaseExpiries(Handle h, List<String> ids, String token) {
     Map<String, Instant> out = new HashMap<>();
     h.createQuery("SELECT id, lease_expires_at FROM <prefix>jobs WHERE id IN (<ids>) AND lease_token = :token")
@@ -502,23 +549,45 @@ public final class JdbcJobStore implements JobStore {
             set.append(", attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, cancel_requested = FALSE");
             detail = released.detail();
           }
-          Update u =
-              h.createUpdate(
-                      "UPDATE <prefix>jobs SET " + set + " WHERE id = :id AND status = 'RUNNING' AND lease_token = :token")
-                  .bind("id", lease.jobId().value())
-                  .bind("token", lease.token())
-                  .bind("to", outcome.status().name())
-                  .bind("now", ts(now));
-          binds.forEach(u::bind);
-          if (u.execute() != 1) {
-            return Optional.<Job>empty();
+          Optional<Job> after;
+          if (db.dialect() instanceof Dialect.Postgres) {
+            // one round trip: the conditional update and its history row together
+            Query q =
+                h.createQuery(
+                        "WITH done AS (UPDATE <prefix>jobs SET "
+                            + set
+                            + " WHERE id = :id AND status = 'RUNNING' AND lease_token = :token RETURNING "
+                            + COLUMNS
+                            + "), ev AS (INSERT INTO <prefix>job_events"
+                            + " (job_id, at, from_status, to_status, by_principal, detail)"
+                            + " SELECT id, :now, 'RUNNING', status, 'system', :detail FROM done)"
+                            + " SELECT * FROM done")
+                    .bind("id", lease.jobId().value())
+                    .bind("token", lease.token())
+                    .bind("to", outcome.status().name())
+                    .bind("now", ts(now))
+                    .bind("detail", JobRows.truncate(detail, MAX_DETAIL));
+            binds.forEach(q::bind);
+            after = q.map(JobRows.JOB).findOne();
+          } else {
+            Update u =
+                h.createUpdate(
+                        "UPDATE <prefix>jobs SET " + set + " WHERE id = :id AND status = 'RUNNING' AND lease_token = :token")
+                    .bind("id", lease.jobId().value())
+                    .bind("token", lease.token())
+                    .bind("to", outcome.status().name())
+                    .bind("now", ts(now));
+            binds.forEach(u::bind);
+            if (u.execute() != 1) {
+              return Optional.<Job>empty();
+            }
+            insertEvent(h, lease.jobId(), now, JobStatus.RUNNING, outcome.status(), "system", detail);
+            after = findIn(h, lease.jobId(), "");
           }
-          insertEvent(h, lease.jobId(), now, JobStatus.RUNNING, outcome.status(), "system", detail);
-          if (outcome instanceof Outcome.Released) {
-            Job j = findIn(h, lease.jobId(), "").orElseThrow();
-            signals.work(h, j.queue());
+          if (after.isPresent() && outcome instanceof Outcome.Released) {
+            signals.work(h, after.get().queue());
           }
-          return findIn(h, lease.jobId(), "");
+          return after;
         });
   }
 

@@ -34,12 +34,17 @@ CREATE INDEX ${prefix}jobs_ready ON ${prefix}jobs (queue, priority DESC, schedul
 CREATE INDEX ${prefix}jobs_due ON ${prefix}jobs (scheduled_at) WHERE status = 'SCHEDULED';
 CREATE INDEX ${prefix}jobs_running ON ${prefix}jobs (node_id) WHERE status = 'RUNNING';
 CREATE INDEX ${prefix}jobs_leases ON ${prefix}jobs (lease_expires_at) WHERE status = 'RUNNING';
-CREATE INDEX ${prefix}jobs_unfinished ON ${prefix}jobs (queue, status, owner_id)
-    WHERE status IN ('SCHEDULED', 'QUEUED', 'RUNNING', 'AWAITING_APPROVAL');
+-- Depth of the other unfinished states (queued jobs are counted on jobs_ready). It leaves
+-- QUEUED out on purpose, so that the claim can only use jobs_ready, whatever the statistics say.
+CREATE INDEX ${prefix}jobs_waiting ON ${prefix}jobs (queue, status, owner_id)
+    WHERE status IN ('SCHEDULED', 'RUNNING', 'AWAITING_APPROVAL');
 CREATE INDEX ${prefix}jobs_newest ON ${prefix}jobs (created_at DESC, id DESC);
 CREATE INDEX ${prefix}jobs_owner_newest ON ${prefix}jobs (owner_id, created_at DESC, id DESC);
 CREATE INDEX ${prefix}jobs_correlation ON ${prefix}jobs (correlation_id, created_at DESC, id DESC)
     WHERE correlation_id IS NOT NULL;
+
+-- A queue table churns: vacuum and analyze it early so dead index entries do not pile up.
+ALTER TABLE ${prefix}jobs SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
 
 CREATE TABLE ${prefix}job_events (
     seq          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -1,0 +1,106 @@
+package dev.docket.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.docket.Docket;
+import dev.docket.Job;
+import dev.docket.JobFilter;
+import dev.docket.JobId;
+import dev.docket.JobRequest;
+import dev.docket.JobStatus;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine on the embedded H2 default. */
+class H2EngineTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void zeroSetUpDefaultRunsJobsAndKeepsThemAcrossRestarts() {
+    AtomicInteger runs = new AtomicInteger();
+    Job j;
+    try (Docket d = Docket.builder().store(JdbcStore.h2(dir)).handler("x", ctx -> runs.incrementAndGet()).build().start()) {
+      j = d.jobs().submit(JobRequest.builder("x").correlationId("c-1").build());
+      await().until(() -> d.jobs().get(j.id()).status() == JobStatus.SUCCEEDED);
+    }
+    try (Docket again = Docket.builder().store(JdbcStore.h2(dir)).handler("x", ctx -> null).build()) {
+      Job back = again.jobs().get(j.id());
+      assertThat(back.status()).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(back.result().orElseThrow().asInt()).isEqualTo(1);
+      assertThat(again.jobs().events(j.id())).hasSize(3);
+    }
+  }
+
+  @Test
+  void jobsInterruptedByACloseMidRunAreRecoveredByTheNextEngine() throws Exception {
+    CountDownLatch started = new CountDownLatch(2);
+    Docket first =
+        Docket.builder()
+            .store(JdbcStore.h2(dir))
+            .workers("default", 2)
+            .prefetch(0)
+            .shutdownGrace(Duration.ofMillis(200))
+            .handler(
+                "work",
+                ctx -> {
+                  started.countDown();
+                  new CountDownLatch(1).await();
+                  return null;
+                })
+            .build()
+            .start();
+    List<JobRequest> batch = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      batch.add(JobRequest.builder("work").build());
+    }
+    first.jobs().submitAll(batch);
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    first.close();
+
+    AtomicInteger runs = new AtomicInteger();
+    try (Docket second =
+        Docket.builder().store(JdbcStore.h2(dir)).handler("work", ctx -> runs.incrementAndGet()).build().start()) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> second.jobs().list(JobFilter.all().status(JobStatus.SUCCEEDED), 50).items().size() == 10);
+      assertThat(runs).hasValue(10);
+    }
+  }
+
+  @Test
+  void transactionalSubmitOnH2ExistsOnlyIfTheCallerCommits() throws Exception {
+    try (HikariDataSource ds = H2.pool(dir)) {
+      JdbcStore store = JdbcStore.create(ds);
+      AtomicInteger runs = new AtomicInteger();
+      try (Docket d =
+          Docket.builder()
+              .store(store)
+              .pollInterval(Duration.ofMillis(100))
+              .handler("x", ctx -> runs.incrementAndGet())
+              .build()
+              .start();
+          Connection app = ds.getConnection()) {
+        app.setAutoCommit(false);
+        store.inTransaction(app, () -> d.jobs().submit(JobRequest.builder("x").jobId("rolled-back").build()));
+        app.rollback();
+        assertThat(d.jobs().find(JobId.of("rolled-back"))).isEmpty();
+
+        store.inTransaction(app, () -> d.jobs().submit(JobRequest.builder("x").jobId("committed").build()));
+        app.commit();
+        await().until(() -> d.jobs().get(JobId.of("committed")).status() == JobStatus.SUCCEEDED);
+        assertThat(runs).hasValue(1);
+      }
+    }
+  }
+}

@@ -307,10 +307,15 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public List<QueueDepth> depth(Optional<String> owner, Instant now) {
+    // one branch per index: queued jobs on jobs_ready (with the oldest due time), the other
+    // unfinished states on their own index; finished jobs are never read
+    String ownerClause = owner.isPresent() ? " AND owner_id = :owner" : "";
     String sql =
         "SELECT queue, status, COUNT(*) AS n, MIN(scheduled_at) AS oldest FROM <prefix>jobs"
-            + " WHERE status IN ('SCHEDULED', 'QUEUED', 'RUNNING', 'AWAITING_APPROVAL')"
-            + (owner.isPresent() ? " AND owner_id = :owner" : "")
+            + " WHERE status = 'QUEUED'" + ownerClause + " GROUP BY queue, status"
+            + " UNION ALL"
+            + " SELECT queue, status, COUNT(*) AS n, NULL AS oldest FROM <prefix>jobs"
+            + " WHERE status IN ('SCHEDULED', 'RUNNING', 'AWAITING_APPROVAL')" + ownerClause
             + " GROUP BY queue, status";
     Map<String, long[]> counts = new TreeMap<>();
     Map<String, Instant> oldest = new HashMap<>();

@@ -79,6 +79,18 @@ class H2EngineTest {
   }
 
   @Test
+  void closingTheEngineClosesAStoreButNeverTheCallersDataSource() throws Exception {
+    try (HikariDataSource ds = H2.pool(dir)) {
+      Docket d = Docket.builder().store(JdbcStore.create(ds)).handler("x", ctx -> null).build().start();
+      d.close();
+      assertThat(ds.isClosed()).isFalse();
+      try (Connection c = ds.getConnection()) {
+        assertThat(c.isValid(1)).isTrue();
+      }
+    }
+  }
+
+  @Test
   void transactionalSubmitOnH2ExistsOnlyIfTheCallerCommits() throws Exception {
     try (HikariDataSource ds = H2.pool(dir)) {
       JdbcStore store = JdbcStore.create(ds);

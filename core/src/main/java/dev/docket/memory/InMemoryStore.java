@@ -15,6 +15,7 @@ import dev.docket.Page;
 import dev.docket.QueueDepth;
 import dev.docket.spi.ClaimRequest;
 import dev.docket.spi.ClaimedJob;
+import dev.docket.spi.DepthCounter;
 import dev.docket.spi.InsertResult;
 import dev.docket.spi.JobStore;
 import dev.docket.spi.Lease;
@@ -505,37 +506,13 @@ public final class InMemoryStore implements Store {
     public List<QueueDepth> depth(Optional<String> owner, Instant now) {
       return s.locked(
           () -> {
-            Map<String, long[]> counts = new TreeMap<>();
-            Map<String, Instant> oldest = new HashMap<>();
+            DepthCounter counter = new DepthCounter();
             for (Row r : s.rows.values()) {
-              if (r.status.isTerminal() || (owner.isPresent() && !owner.get().equals(r.owner))) {
-                continue;
-              }
-              long[] c = counts.computeIfAbsent(r.queue, q -> new long[4]);
-              switch (r.status) {
-                case SCHEDULED -> c[0]++;
-                case QUEUED -> {
-                  c[1]++;
-                  oldest.merge(r.queue, r.scheduledAt, (a, b) -> a.isBefore(b) ? a : b);
-                }
-                case RUNNING -> c[2]++;
-                case AWAITING_APPROVAL -> c[3]++;
-                default -> {}
+              if (owner.isEmpty() || owner.get().equals(r.owner)) {
+                counter.add(r.queue, r.status, 1, Optional.of(r.scheduledAt));
               }
             }
-            List<QueueDepth> out = new ArrayList<>();
-            counts.forEach(
-                (q, c) ->
-                    out.add(
-                        new QueueDepth(
-                            q,
-                            c[0],
-                            c[1],
-                            c[2],
-                            c[3],
-                            Optional.ofNullable(oldest.get(q))
-                                .map(t -> t.isAfter(now) ? Duration.ZERO : Duration.between(t, now)))));
-            return out;
+            return counter.result(now);
           });
     }
 

@@ -19,6 +19,7 @@ import dev.docket.QueueDepth;
 import dev.docket.jdbc.LeaseClock;
 import dev.docket.spi.ClaimRequest;
 import dev.docket.spi.ClaimedJob;
+import dev.docket.spi.DepthCounter;
 import dev.docket.spi.InsertResult;
 import dev.docket.spi.JobStore;
 import dev.docket.spi.Lease;
@@ -317,49 +318,21 @@ public final class JdbcJobStore implements JobStore {
             + " SELECT queue, status, COUNT(*) AS n, NULL AS oldest FROM <prefix>jobs"
             + " WHERE status IN ('SCHEDULED', 'RUNNING', 'AWAITING_APPROVAL')" + ownerClause
             + " GROUP BY queue, status";
-    Map<String, long[]> counts = new TreeMap<>();
-    Map<String, Instant> oldest = new HashMap<>();
+    DepthCounter counter = new DepthCounter();
     db.read(
         h -> {
           Query q = h.createQuery(sql);
           owner.ifPresent(o -> q.bind("owner", o));
-          q.map(
-                  (rs, ctx) -> {
-                    String queue = rs.getString("queue");
-                    JobStatus s = JobStatus.valueOf(rs.getString("status"));
-                    long n = rs.getLong("n");
-                    long[] c = counts.computeIfAbsent(queue, k -> new long[4]);
-                    switch (s) {
-                      case SCHEDULED -> c[0] += n;
-                      case QUEUED -> {
-                        c[1] += n;
-                        Instant t = JobRows.instant(rs, "oldest");
-                        if (t != null) {
-                          oldest.put(queue, t);
-                        }
-                      }
-                      case RUNNING -> c[2] += n;
-                      case AWAITING_APPROVAL -> c[3] += n;
-                      default -> {}
-                    }
-                    return queue;
-                  })
+          return q.map(
+                  (rs, ctx) ->
+                      counter.add(
+                          rs.getString("queue"),
+                          JobStatus.valueOf(rs.getString("status")),
+                          rs.getLong("n"),
+                          Optional.ofNullable(JobRows.instant(rs, "oldest"))))
               .list();
-          return null;
         });
-    List<QueueDepth> out = new ArrayList<>();
-    counts.forEach(
-        (q, c) ->
-            out.add(
-                new QueueDepth(
-                    q,
-                    c[0],
-                    c[1],
-                    c[2],
-                    c[3],
-                    Optional.ofNullable(oldest.get(q))
-                        .map(t -> t.isAfter(now) ? Duration.ZERO : Duration.between(t, now)))));
-    return out;
+    return counter.result(now);
   }
 
   @Override

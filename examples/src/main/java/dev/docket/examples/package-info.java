@@ -1,0 +1,5 @@
+/** Runnable programs a newcomer starts first. */
+@NullMarked
+package dev.docket.examples;
+
+import org.jspecify.annotations.NullMarked;

@@ -56,6 +56,8 @@ public final class JdbcJobStore implements JobStore {
 
   /** Jobs per statement when a list of ids is bound. */
   static final int CHUNK = 500;
+  /** Most outcomes written in one group commit. */
+  static final int MAX_GROUP = 128;
   /** Longest event detail kept. */
   static final int MAX_DETAIL = 2_000;
 
@@ -63,6 +65,8 @@ public final class JdbcJobStore implements JobStore {
   private final LeaseClock leaseClock;
   private final Signals signals;
   private final String lock;
+  private final GroupCommit<Completion, Optional<Job>> completions =
+      new GroupCommit<>(MAX_GROUP, this::completeBatch);
 
   /** Sends cross-node signals inside a transaction (PostgreSQL NOTIFY); a no-op on H2. */
   public interface Signals {
@@ -80,6 +84,14 @@ public final class JdbcJobStore implements JobStore {
 
   private String skipLocked() {
     return db.dialect() instanceof Dialect.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
+  }
+
+  /**
+   * H2 reads an index in order only when the ORDER BY names the index's leading columns, even
+   * those the WHERE fixes; PostgreSQL needs no such help.
+   */
+  private String h2Prefix(String columns) {
+    return db.dialect() instanceof Dialect.H2 ? columns : "";
   }
 
   private String leaseUntil() {
@@ -356,7 +368,7 @@ public final class JdbcJobStore implements JobStore {
           List<String> ids =
               h.createQuery(
                       "SELECT id FROM <prefix>jobs WHERE status = 'SCHEDULED' AND scheduled_at <= :now"
-                          + " ORDER BY scheduled_at, id LIMIT :limit"
+                          + " ORDER BY " + h2Prefix("status, ") + "scheduled_at LIMIT :limit"
                           + skipLocked())
                   .bind("now", ts(now))
                   .bind("limit", limit)
@@ -396,7 +408,9 @@ public final class JdbcJobStore implements JobStore {
           List<String> ids =
               h.createQuery(
                       "SELECT id FROM <prefix>jobs WHERE status = 'QUEUED' AND queue = :queue AND scheduled_at <= :now"
-                          + " ORDER BY priority DESC, scheduled_at, created_at, id LIMIT :limit"
+                          + " ORDER BY "
+                          + h2Prefix("status, queue, ")
+                          + "priority DESC, scheduled_at, created_at, id LIMIT :limit"
                           + skipLocked())
                   .bind("queue", r.queue())
                   .bind("now", ts(r.now()))
@@ -500,10 +514,79 @@ public final class JdbcJobStore implements JobStore {
 
   // ------------------------------------------------------------------ attempts
 
+  /** One ended attempt waiting for its group commit. */
+  private record Completion(Lease lease, Outcome outcome, Instant now) {}
+
+  /**
+   * Ends attempts: concurrent calls from many workers share one transaction (group commit), and
+   * each returns only once its own outcome is committed. The lease token keeps every write of the
+   * batch conditional, exactly as if it ran alone.
+   */
   @Override
   public Optional<Job> complete(Lease lease, Outcome outcome, Instant now) {
+    return completions.submit(new Completion(lease, outcome, now));
+  }
+
+  private List<Optional<Job>> completeBatch(List<Completion> batch) {
     return db.write(
         h -> {
+          Map<Completion, Optional<Job>> done = new HashMap<>();
+          if (db.dialect() instanceof Dialect.Postgres) {
+            List<Completion> successes =
+                batch.stream().filter(c -> c.outcome() instanceof Outcome.Succeeded).toList();
+            if (successes.size() > 1) {
+              done.putAll(succeedAll(h, successes));
+            }
+          }
+          List<Optional<Job>> out = new ArrayList<>(batch.size());
+          for (Completion c : batch) {
+            Optional<Job> r = done.get(c);
+            out.add(r != null ? r : completeIn(h, c.lease(), c.outcome(), c.now()));
+          }
+          return out;
+        });
+  }
+
+  /** PostgreSQL: many successes in one statement, each still conditional on its lease token. */
+  private Map<Completion, Optional<Job>> succeedAll(Handle h, List<Completion> successes) {
+    List<String> ids = new ArrayList<>();
+    List<String> tokens = new ArrayList<>();
+    List<String> results = new ArrayList<>();
+    List<String> times = new ArrayList<>();
+    for (Completion c : successes) {
+      ids.add(c.lease().jobId().value());
+      tokens.add(c.lease().token());
+      results.add(json(((Outcome.Succeeded) c.outcome()).result()));
+      times.add(ts(c.now()).toString());
+    }
+    String sql =
+        "WITH input AS (SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:tokens AS varchar[]),"
+            + " CAST(:results AS text[]), CAST(:times AS text[])) AS t(id, token, result, at)),"
+            + " done AS (UPDATE <prefix>jobs j SET status = 'SUCCEEDED', result = input.result,"
+            + " error_type = NULL, error_message = NULL, error_stack = NULL,"
+            + " finished_at = CAST(input.at AS timestamptz), node_id = NULL, lease_token = NULL,"
+            + " lease_expires_at = NULL FROM input"
+            + " WHERE j.id = input.id AND j.status = 'RUNNING' AND j.lease_token = input.token"
+            + " RETURNING j.*),"
+            + " ev AS (INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
+            + " SELECT id, finished_at, 'RUNNING', 'SUCCEEDED', 'system', '' FROM done)"
+            + " SELECT " + COLUMNS + " FROM done";
+    Map<String, Job> byId = new HashMap<>();
+    h.createQuery(sql)
+        .bindArray("ids", String.class, ids)
+        .bindArray("tokens", String.class, tokens)
+        .bindArray("results", String.class, results)
+        .bindArray("times", String.class, times)
+        .map(JobRows.JOB)
+        .forEach(j -> byId.put(j.id().value(), j));
+    Map<Completion, Optional<Job>> out = new HashMap<>();
+    for (Completion c : successes) {
+      out.put(c, Optional.ofNullable(byId.get(c.lease().jobId().value())));
+    }
+    return out;
+  }
+
+  private Optional<Job> completeIn(Handle h, Lease lease, Outcome outcome, Instant now) {
           StringBuilder set = new StringBuilder("status = :to, node_id = NULL, lease_token = NULL, lease_expires_at = NULL");
           Map<String, Object> binds = new HashMap<>();
           String detail = "";
@@ -566,7 +649,6 @@ public final class JdbcJobStore implements JobStore {
             signals.work(h, after.get().queue());
           }
           return after;
-        });
   }
 
   private static void setError(StringBuilder set, Map<String, Object> binds, JobError e) {
@@ -616,7 +698,7 @@ public final class JdbcJobStore implements JobStore {
                           + COLUMNS
                           + " FROM <prefix>jobs WHERE status = 'RUNNING' AND lease_expires_at < "
                           + leaseNow()
-                          + " ORDER BY lease_expires_at LIMIT :limit"
+                          + " ORDER BY " + h2Prefix("status, ") + "lease_expires_at LIMIT :limit"
                           + skipLocked())
                   .bind("now", ts(now))
                   .bind("limit", limit)

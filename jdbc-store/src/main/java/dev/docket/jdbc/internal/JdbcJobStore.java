@@ -139,78 +139,34 @@ public final class JdbcJobStore implements JobStore {
         throw new JobIdConflictException(j.id());
       }
     }
-    Map<JobId, String> existingOwners = owners(h, first.keySet());
-    for (NewJob j : first.values()) {
-      String owner = existingOwners.get(j.id());
-      if (owner != null && !owner.equals(j.owner())) {
-        throw new JobIdConflictException(j.id());
-      }
-    }
-    List<NewJob> fresh = first.values().stream().filter(j -> !existingOwners.containsKey(j.id())).toList();
     Set<JobId> inserted = new HashSet<>();
-    if (!fresh.isEmpty()) {
-      String conflict = db.dialect() instanceof Dialect.Postgres ? " ON CONFLICT (id) DO NOTHING" : "";
-      PreparedBatch batch =
-          h.prepareBatch(
-              "INSERT INTO <prefix>jobs (id, function_name, queue, status, priority, args, attempts,"
-                  + " max_attempts, correlation_id, owner_id, timeout_ms, backoff, cancel_requested,"
-                  + " created_at, scheduled_at) VALUES (:id, :fn, :queue, :status, :priority, :args, 0,"
-                  + " :maxAttempts, :corr, :owner, :timeoutMs, :backoff, FALSE, :createdAt, :scheduledAt)"
-                  + conflict);
-      for (NewJob j : fresh) {
-        batch
-            .bind("id", j.id().value())
-            .bind("fn", j.function())
-            .bind("queue", j.queue())
-            .bind("status", j.status().name())
-            .bind("priority", j.priority())
-            .bind("args", json(j.args()))
-            .bind("maxAttempts", j.maxAttempts())
-            .bind("corr", j.correlationId().orElse(null))
-            .bind("owner", j.owner())
-            .bind("timeoutMs", j.timeout().map(Duration::toMillis).orElse(null))
-            .bind("backoff", j.backoff().map(dev.docket.Backoff::spec).orElse(null))
-            .bind("createdAt", ts(j.createdAt()))
-            .bind("scheduledAt", ts(j.scheduledAt()))
-            .add();
-      }
-      int[] counts = batch.execute();
-      List<JobId> lost = new ArrayList<>();
-      for (int i = 0; i < counts.length; i++) {
-        if (counts[i] == 0) {
-          lost.add(fresh.get(i).id());
-        } else {
-          inserted.add(fresh.get(i).id());
-        }
-      }
-      if (!lost.isEmpty()) {
-        // another transaction inserted these ids first (PostgreSQL ON CONFLICT): same owner only
-        Map<JobId, String> winners = owners(h, lost);
-        for (JobId id : lost) {
-          if (!first.get(id).owner().equals(winners.get(id))) {
-            throw new JobIdConflictException(id);
-          }
-        }
-      }
-      PreparedBatch events = h.prepareBatch(EVENT_INSERT);
-      Set<String> readyQueues = new LinkedHashSet<>();
-      for (NewJob j : fresh) {
-        if (inserted.contains(j.id())) {
-          bindEvent(events, j.id(), j.createdAt(), null, j.status(), by, "").add();
-          if (j.status() == JobStatus.QUEUED) {
-            readyQueues.add(j.queue());
-          }
-        }
-      }
-      if (!inserted.isEmpty()) {
-        events.execute();
-      }
-      readyQueues.forEach(q -> signals.work(h, q));
+    List<NewJob> batch = new ArrayList<>(first.values());
+    for (int i = 0; i < batch.size(); i += CHUNK) {
+      List<NewJob> chunk = batch.subList(i, Math.min(batch.size(), i + CHUNK));
+      inserted.addAll(
+          db.dialect() instanceof Dialect.Postgres ? insertChunkPg(h, chunk, by) : insertChunkH2(h, chunk, by));
     }
+    // ids that were there already (or that a concurrent transaction inserted first): same owner only
+    List<JobId> existing = first.keySet().stream().filter(id -> !inserted.contains(id)).toList();
     Map<JobId, Job> rows = new HashMap<>();
-    for (Job j : selectByIds(h, first.keySet())) {
-      rows.put(j.id(), j);
+    if (!existing.isEmpty()) {
+      for (Job j : selectByIds(h, existing)) {
+        if (!j.owner().equals(first.get(j.id()).owner())) {
+          throw new JobIdConflictException(j.id());
+        }
+        rows.put(j.id(), j);
+      }
     }
+    Set<String> readyQueues = new LinkedHashSet<>();
+    for (NewJob j : first.values()) {
+      if (inserted.contains(j.id())) {
+        rows.put(j.id(), asStored(j));
+        if (j.status() == JobStatus.QUEUED) {
+          readyQueues.add(j.queue());
+        }
+      }
+    }
+    readyQueues.forEach(q -> signals.work(h, q));
     List<InsertResult> out = new ArrayList<>(jobs.size());
     Set<JobId> reported = new HashSet<>();
     for (NewJob j : jobs) {
@@ -218,6 +174,142 @@ public final class JdbcJobStore implements JobStore {
       out.add(new InsertResult(rows.get(j.id()), isNew));
     }
     return out;
+  }
+
+  /** The job exactly as a read would return it, without reading it. */
+  private static Job asStored(NewJob n) {
+    return new Job(
+        n.id(),
+        n.function(),
+        n.queue(),
+        n.status(),
+        n.priority(),
+        n.args(),
+        Optional.empty(),
+        Optional.empty(),
+        0,
+        n.maxAttempts(),
+        n.correlationId(),
+        n.owner(),
+        n.timeout().map(t -> Duration.ofMillis(t.toMillis())),
+        n.backoff().map(b -> dev.docket.Backoff.parse(b.spec())),
+        false,
+        ts(n.createdAt()).toInstant(),
+        ts(n.scheduledAt()).toInstant(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /**
+   * PostgreSQL: a whole chunk in one statement (arrays unnested), duplicates skipped by {@code ON
+   * CONFLICT}, history rows written by the same statement.
+   */
+  private Set<JobId> insertChunkPg(Handle h, List<NewJob> chunk, String by) {
+    int n = chunk.size();
+    String[] ids = new String[n];
+    String[] fns = new String[n];
+    String[] queues = new String[n];
+    String[] statuses = new String[n];
+    Integer[] priorities = new Integer[n];
+    String[] args = new String[n];
+    Integer[] maxAttempts = new Integer[n];
+    String[] corrs = new String[n];
+    String[] owners = new String[n];
+    Long[] timeouts = new Long[n];
+    String[] backoffs = new String[n];
+    String[] created = new String[n];
+    String[] scheduled = new String[n];
+    for (int i = 0; i < n; i++) {
+      NewJob j = chunk.get(i);
+      ids[i] = j.id().value();
+      fns[i] = j.function();
+      queues[i] = j.queue();
+      statuses[i] = j.status().name();
+      priorities[i] = j.priority();
+      args[i] = json(j.args());
+      maxAttempts[i] = j.maxAttempts();
+      corrs[i] = j.correlationId().orElse(null);
+      owners[i] = j.owner();
+      timeouts[i] = j.timeout().map(Duration::toMillis).orElse(null);
+      backoffs[i] = j.backoff().map(dev.docket.Backoff::spec).orElse(null);
+      created[i] = ts(j.createdAt()).toString();
+      scheduled[i] = ts(j.scheduledAt()).toString();
+    }
+    String sql =
+        "WITH input AS (SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:fns AS varchar[]),"
+            + " CAST(:queues AS varchar[]), CAST(:statuses AS varchar[]), CAST(:priorities AS int[]),"
+            + " CAST(:args AS text[]), CAST(:maxAttempts AS int[]), CAST(:corrs AS varchar[]),"
+            + " CAST(:owners AS varchar[]), CAST(:timeouts AS bigint[]), CAST(:backoffs AS varchar[]),"
+            + " CAST(:created AS text[]), CAST(:scheduled AS text[]))"
+            + " AS t(id, fn, queue, status, priority, args, max_attempts, corr, owner, timeout_ms, backoff,"
+            + " created_at, scheduled_at)),"
+            + " ins AS (INSERT INTO <prefix>jobs (id, function_name, queue, status, priority, args, attempts,"
+            + " max_attempts, correlation_id, owner_id, timeout_ms, backoff, cancel_requested, created_at,"
+            + " scheduled_at) SELECT id, fn, queue, status, priority, args, 0, max_attempts, corr, owner,"
+            + " timeout_ms, backoff, FALSE, CAST(created_at AS timestamptz), CAST(scheduled_at AS timestamptz)"
+            + " FROM input ON CONFLICT (id) DO NOTHING RETURNING id, status, created_at),"
+            + " ev AS (INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
+            + " SELECT id, created_at, NULL, status, :by, '' FROM ins)"
+            + " SELECT id FROM ins";
+    Set<JobId> inserted = new HashSet<>();
+    h.createQuery(sql)
+        .bindArray("ids", String.class, (Object[]) ids)
+        .bindArray("fns", String.class, (Object[]) fns)
+        .bindArray("queues", String.class, (Object[]) queues)
+        .bindArray("statuses", String.class, (Object[]) statuses)
+        .bindArray("priorities", Integer.class, (Object[]) priorities)
+        .bindArray("args", String.class, (Object[]) args)
+        .bindArray("maxAttempts", Integer.class, (Object[]) maxAttempts)
+        .bindArray("corrs", String.class, (Object[]) corrs)
+        .bindArray("owners", String.class, (Object[]) owners)
+        .bindArray("timeouts", Long.class, (Object[]) timeouts)
+        .bindArray("backoffs", String.class, (Object[]) backoffs)
+        .bindArray("created", String.class, (Object[]) created)
+        .bindArray("scheduled", String.class, (Object[]) scheduled)
+        .bind("by", JobRows.truncate(by, 128))
+        .mapTo(String.class)
+        .forEach(id -> inserted.add(JobId.of(id)));
+    return inserted;
+  }
+
+  /** H2 (writes serialised per database): skip the ids that exist, batch-insert the rest. */
+  private Set<JobId> insertChunkH2(Handle h, List<NewJob> chunk, String by) {
+    Set<JobId> present = owners(h, chunk.stream().map(NewJob::id).toList()).keySet();
+    List<NewJob> fresh = chunk.stream().filter(j -> !present.contains(j.id())).toList();
+    if (fresh.isEmpty()) {
+      return Set.of();
+    }
+    PreparedBatch batch =
+        h.prepareBatch(
+            "INSERT INTO <prefix>jobs (id, function_name, queue, status, priority, args, attempts,"
+                + " max_attempts, correlation_id, owner_id, timeout_ms, backoff, cancel_requested,"
+                + " created_at, scheduled_at) VALUES (:id, :fn, :queue, :status, :priority, :args, 0,"
+                + " :maxAttempts, :corr, :owner, :timeoutMs, :backoff, FALSE, :createdAt, :scheduledAt)");
+    PreparedBatch events = h.prepareBatch(EVENT_INSERT);
+    for (NewJob j : fresh) {
+      batch
+          .bind("id", j.id().value())
+          .bind("fn", j.function())
+          .bind("queue", j.queue())
+          .bind("status", j.status().name())
+          .bind("priority", j.priority())
+          .bind("args", json(j.args()))
+          .bind("maxAttempts", j.maxAttempts())
+          .bind("corr", j.correlationId().orElse(null))
+          .bind("owner", j.owner())
+          .bind("timeoutMs", j.timeout().map(Duration::toMillis).orElse(null))
+          .bind("backoff", j.backoff().map(dev.docket.Backoff::spec).orElse(null))
+          .bind("createdAt", ts(j.createdAt()))
+          .bind("scheduledAt", ts(j.scheduledAt()))
+          .add();
+      bindEvent(events, j.id(), j.createdAt(), null, j.status(), by, "").add();
+    }
+    batch.execute();
+    events.execute();
+    Set<JobId> inserted = new HashSet<>();
+    fresh.forEach(j -> inserted.add(j.id()));
+    return inserted;
   }
 
   private Map<JobId, String> owners(Handle h, java.util.Collection<JobId> ids) {

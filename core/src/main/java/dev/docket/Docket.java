@@ -268,9 +268,9 @@ public final class Docket implements AutoCloseable {
 
     /**
      * How many claimed jobs each queue buffers beyond its busy workers, so that a finishing worker
-     * starts its next job without waiting for a claim; by default as many as the queue has
-     * workers. 0 claims only for idle workers (strict priority order, lower throughput). Buffered
-     * jobs count as running and are held under this node's lease.
+     * starts its next job without waiting for a claim; by default four times the queue's workers
+     * (one claim then serves many jobs). 0 claims only for idle workers (strict priority order,
+     * lower throughput). Buffered jobs count as running and are held under this node's lease.
      */
     public Builder prefetch(int jobsPerQueue) {
       if (jobsPerQueue < 0 || jobsPerQueue > 10_000) {

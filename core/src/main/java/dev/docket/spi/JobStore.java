@@ -67,6 +67,20 @@ public interface JobStore {
   Optional<Job> complete(Lease lease, Outcome outcome, Instant now);
 
   /**
+   * Ends several attempts at once, each exactly as {@link #complete} would (conditional on its own
+   * lease token). A store may write them in one transaction; the default writes them one by one.
+   *
+   * @return one result per completion, in order
+   */
+  default List<Optional<Job>> completeAll(List<Completion> completions) {
+    List<Optional<Job>> out = new java.util.ArrayList<>(completions.size());
+    for (Completion c : completions) {
+      out.add(complete(c.lease(), c.outcome(), c.now()));
+    }
+    return out;
+  }
+
+  /**
    * Extends the leases of every job this node runs to {@code now + duration}.
    *
    * @return which leases the node still holds and which of those have a cancel request

@@ -22,6 +22,7 @@ import dev.docket.internal.json.Json;
 import dev.docket.internal.security.Access;
 import dev.docket.spi.ClaimRequest;
 import dev.docket.spi.ClaimedJob;
+import dev.docket.spi.Completion;
 import dev.docket.spi.InsertResult;
 import dev.docket.spi.LeaseCheck;
 import dev.docket.spi.NewJob;
@@ -61,6 +62,10 @@ public final class Engine {
   static final int REAP_BATCH = 500;
   /** Longest pause of the watchdog while jobs with a deadline run. */
   static final Duration WATCHDOG_TICK = Duration.ofMillis(50);
+  /** Ended attempts that may wait for the acker before workers block. */
+  static final int ACK_QUEUE = 4_096;
+  /** Most outcomes the acker stores in one call. */
+  static final int ACK_BATCH = 512;
   /** Pause of a loop after the store failed, before it tries again. */
   static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
 
@@ -81,6 +86,11 @@ public final class Engine {
   private final Instant createdAt;
   private volatile boolean claiming = true;
   private @Nullable AutoCloseable subscription;
+  /** Ended attempts waiting to be stored by the acker, in batches. */
+  private final java.util.concurrent.LinkedBlockingQueue<PendingAck> acks =
+      new java.util.concurrent.LinkedBlockingQueue<>(ACK_QUEUE);
+  private volatile boolean ackerStopping;
+  private volatile @Nullable Thread acker;
   private volatile boolean shuttingDown;
 
   public Engine(EngineSettings settings, Store store) {
@@ -112,9 +122,15 @@ public final class Engine {
                     new WorkerPool(
                         e.getKey(),
                         e.getValue(),
-                        settings.prefetch() < 0 ? e.getValue() : settings.prefetch())));
+                        settings.prefetch() < 0 ? 4 * e.getValue() : settings.prefetch())));
     Instant now = settings.clock().instant();
     store.nodes().register(new NodeInfo(settings.nodeId(), now, now, 0, totalWorkers()));
+    if (!pools.isEmpty()) {
+      Thread t = new Thread(this::ackLoop, "docket-acker");
+      t.setDaemon(true);
+      acker = t;
+      t.start();
+    }
   }
 
   /** Starts workers and the background loops. */
@@ -266,6 +282,7 @@ public final class Engine {
       for (RunningJob r : List.copyOf(running.values())) {
         finish(r, new Outcome.Released("engine " + settings.nodeId() + " shut down"));
       }
+      stopAcker();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -533,7 +550,6 @@ public final class Engine {
     } finally {
       r.handlerReturned();
       Thread.interrupted();
-      running.remove(job.id(), r);
       pool.ended();
       pool.releaseSlot();
       MDC.remove("docket.job");
@@ -605,7 +621,15 @@ public final class Engine {
     return new Outcome.Failed(error);
   }
 
-  /** Writes the outcome once, whoever gets here first (worker, watchdog, shutdown). */
+  /** An ended attempt on its way to the store. */
+  private record PendingAck(RunningJob run, Outcome outcome, Instant at) {}
+
+  /**
+   * Ends an attempt once, whoever gets here first (worker, watchdog, shutdown): hands the outcome
+   * to the acker, which stores outcomes in batches ("batched acks"). Until it is stored, the job
+   * stays in {@code running} and under this node's lease, so the lease token keeps the late write
+   * safe and a crash in between only means the job runs again.
+   */
   private void finish(RunningJob r, Outcome outcome) {
     if (!r.finalized.compareAndSet(false, true)) {
       return;
@@ -615,43 +639,116 @@ public final class Engine {
       running.remove(r.job.id(), r);
       return;
     }
-    Optional<Job> after = completeDespiteOutages(r, outcome);
-    if (after.isPresent()) {
-      publishChange(after.get(), JobStatus.RUNNING, "system", describe(outcome));
-    } else {
-      log.warn("job {}: lease no longer held; outcome {} dropped", r.job.id(), outcome.status());
+    PendingAck ack = new PendingAck(r, outcome, settings.clock().instant());
+    if (acker == null || ackerStopping && Thread.currentThread() == acker) {
+      storeAcks(List.of(ack));
+      return;
     }
-    if (outcome instanceof Outcome.RetryLater retry) {
-      promoteBy(retry.runAt());
+    try {
+      acks.put(ack);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      storeAcks(List.of(ack));
+    }
+  }
+
+  private void ackLoop() {
+    MDC.put("docket.node", settings.nodeId().value());
+    List<PendingAck> batch = new ArrayList<>();
+    while (true) {
+      try {
+        PendingAck first = acks.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (ackerStopping) {
+            return;
+          }
+          continue;
+        }
+        batch.add(first);
+        acks.drainTo(batch, ACK_BATCH - 1);
+        storeAcks(batch);
+        batch.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.error("acker failed; {} outcome(s) left to lease expiry", batch.size(), e);
+        batch.clear();
+      }
+    }
+  }
+
+  private void stopAcker() throws InterruptedException {
+    ackerStopping = true;
+    Thread t = acker;
+    if (t != null) {
+      t.join(Math.max(5_000, settings.shutdownGrace().toMillis()));
+    }
+    List<PendingAck> left = new ArrayList<>();
+    acks.drainTo(left);
+    if (!left.isEmpty()) {
+      storeAcks(left);
+    }
+  }
+
+  /** Stores outcomes, retrying while the store is unreachable, then tells the listeners. */
+  private void storeAcks(List<PendingAck> batch) {
+    List<Completion> completions = new ArrayList<>(batch.size());
+    for (PendingAck a : batch) {
+      completions.add(new Completion(a.run().lease, a.outcome(), a.at()));
+    }
+    List<Optional<Job>> results = completeDespiteOutages(completions);
+    boolean retries = false;
+    for (int i = 0; i < batch.size(); i++) {
+      PendingAck a = batch.get(i);
+      RunningJob r = a.run();
+      running.remove(r.job.id(), r);
+      Optional<Job> after = results.get(i);
+      if (after.isPresent()) {
+        publishChange(after.get(), JobStatus.RUNNING, "system", describe(a.outcome()));
+      } else {
+        log.warn("job {}: lease no longer held; outcome {} dropped", r.job.id(), a.outcome().status());
+      }
+      if (a.outcome() instanceof Outcome.RetryLater retry) {
+        promoteBy(retry.runAt());
+        retries = true;
+      }
+    }
+    if (retries || !batch.isEmpty()) {
       dispatchWakeup.signal();
     }
   }
 
   /**
-   * Stores an outcome, retrying while the store is unreachable: a finished job's result is not
-   * thrown away because the database blinked. Gives up (the lease then expires and the job runs
+   * Stores outcomes, retrying while the store is unreachable: a finished job's result is not
+   * thrown away because the database blinked. Gives up (the leases then expire and the jobs run
    * again: at-least-once) only when the engine closes and the store stays away.
    */
-  private Optional<Job> completeDespiteOutages(RunningJob r, Outcome outcome) {
+  private List<Optional<Job>> completeDespiteOutages(List<Completion> completions) {
     int failures = 0;
     Wakeup pause = new Wakeup();
     while (true) {
       try {
-        return store.jobs().complete(r.lease, outcome, settings.clock().instant());
+        return store.jobs().completeAll(completions);
       } catch (dev.docket.spi.StoreException e) {
         failures++;
         if (failures == 1) {
-          log.warn("job {}: cannot store outcome {} yet, retrying: {}", r.job.id(), outcome.status(), e.toString());
+          log.warn("cannot store {} outcome(s) yet, retrying: {}", completions.size(), e.toString());
         }
-        if (closed.get() && failures >= 3) {
-          log.warn("job {}: giving up on storing outcome {}; its lease will expire", r.job.id(), outcome.status());
-          return Optional.empty();
+        boolean giveUp = closed.get() && failures >= 3;
+        if (!giveUp) {
+          try {
+            pause.awaitUpTo(ERROR_PAUSE);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            giveUp = true;
+          }
         }
-        try {
-          pause.awaitUpTo(ERROR_PAUSE);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return Optional.empty();
+        if (giveUp) {
+          log.warn("giving up on storing {} outcome(s); their leases will expire", completions.size());
+          List<Optional<Job>> none = new ArrayList<>();
+          completions.forEach(c -> none.add(Optional.empty()));
+          return none;
         }
       }
     }

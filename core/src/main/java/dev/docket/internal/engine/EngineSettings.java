@@ -13,8 +13,8 @@ import java.util.Map;
  * Everything an engine is configured with, validated by the builder. Immutable.
  *
  * @param workers threads per queue; empty for a producer-only engine
- * @param prefetch claimed jobs buffered per queue beyond its busy workers; -1 means as many as
- *     the queue has workers
+ * @param prefetch claimed jobs buffered per queue beyond its busy workers; -1 means four times
+ *     the queue's workers
  * @param checkFunctions whether submit rejects functions with no registered handler
  */
 public record EngineSettings(

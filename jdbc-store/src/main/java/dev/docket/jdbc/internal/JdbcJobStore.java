@@ -19,6 +19,7 @@ import dev.docket.QueueDepth;
 import dev.docket.jdbc.LeaseClock;
 import dev.docket.spi.ClaimRequest;
 import dev.docket.spi.ClaimedJob;
+import dev.docket.spi.Completion;
 import dev.docket.spi.DepthCounter;
 import dev.docket.spi.InsertResult;
 import dev.docket.spi.JobStore;
@@ -606,9 +607,6 @@ public final class JdbcJobStore implements JobStore {
 
   // ------------------------------------------------------------------ attempts
 
-  /** One ended attempt waiting for its group commit. */
-  private record Completion(Lease lease, Outcome outcome, Instant now) {}
-
   /**
    * Ends attempts: concurrent calls from many workers share one transaction (group commit), and
    * each returns only once its own outcome is committed. The lease token keeps every write of the
@@ -617,6 +615,15 @@ public final class JdbcJobStore implements JobStore {
   @Override
   public Optional<Job> complete(Lease lease, Outcome outcome, Instant now) {
     return completions.submit(new Completion(lease, outcome, now));
+  }
+
+  @Override
+  public List<Optional<Job>> completeAll(List<Completion> completions) {
+    List<Optional<Job>> out = new ArrayList<>(completions.size());
+    for (int i = 0; i < completions.size(); i += MAX_GROUP) {
+      out.addAll(completeBatch(completions.subList(i, Math.min(completions.size(), i + MAX_GROUP))));
+    }
+    return out;
   }
 
   private List<Optional<Job>> completeBatch(List<Completion> batch) {

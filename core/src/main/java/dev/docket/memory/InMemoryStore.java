@@ -339,13 +339,20 @@ public final class InMemoryStore implements Store {
             } else {
               Outcome.Released released = (Outcome.Released) outcome;
               r.attempts = Math.max(0, r.attempts - 1);
-              r.cancelRequested = false;
               detail = released.detail();
+            }
+            // a job given back while a cancel is pending is cancelled, not queued again
+            JobStatus to =
+                outcome instanceof Outcome.Released && r.cancelRequested
+                    ? JobStatus.CANCELLED
+                    : outcome.status();
+            if (to == JobStatus.CANCELLED) {
+              r.finishedAt = now;
             }
             r.leaseToken = null;
             r.leaseExpiresAt = null;
             r.node = null;
-            move(r, outcome.status(), now, "system", detail);
+            move(r, to, now, "system", detail);
             return Optional.of(r.snapshot());
           });
     }

@@ -82,6 +82,8 @@ public final class Engine {
   private final Wakeup maintenanceWakeup = new Wakeup();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Set after the acker flushed: heartbeats, watchdog and reaper run through the shutdown. */
+  private volatile boolean loopsStopping;
   private final List<Thread> loops = new ArrayList<>();
   private final Instant createdAt;
   private volatile boolean claiming = true;
@@ -184,7 +186,7 @@ public final class Engine {
             () -> {
               MDC.put("docket.node", settings.nodeId().value());
               boolean failing = false;
-              while (!closed.get()) {
+              while (!loopsStopping) {
                 Duration wait;
                 try {
                   wait = step.run();
@@ -286,6 +288,7 @@ public final class Engine {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      loopsStopping = true;
       closeSubscription();
       for (Thread t : loops) {
         t.interrupt();
@@ -533,19 +536,32 @@ public final class Engine {
 
   private void work(WorkerPool pool, RunningJob r) {
     Job job = r.job;
-    r.bind(Thread.currentThread(), settings.clock().instant());
     pool.started();
     MDC.put("docket.job", job.id().value());
     job.correlationId().ifPresent(c -> MDC.put("docket.correlation", c));
     MDC.put("docket.node", settings.nodeId().value());
     try {
-      if (r.deadline() != null) {
-        watchdogWakeup.signal();
+      Outcome outcome;
+      try {
+        r.bind(Thread.currentThread(), settings.clock().instant());
+        if (r.deadline() != null) {
+          watchdogWakeup.signal();
+        }
+        outcome =
+            r.isCancelRequested()
+                ? new Outcome.Cancelled("cancelled before the handler started")
+                : runHandler(r);
+      } catch (Throwable t) {
+        // the one place that records a failure nobody else caught (a throwing retry policy, an
+        // Error, an arithmetic overflow): the attempt must end, never stay RUNNING
+        log.error("job {}: attempt ended by an unexpected {}", job.id(), t.toString(), t);
+        outcome = new Outcome.Failed(JobError.of(t.getClass().getName(), String.valueOf(t.getMessage())));
+        finish(r, outcome);
+        if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
+          throw vme;
+        }
+        return;
       }
-      Outcome outcome =
-          r.isCancelRequested()
-              ? new Outcome.Cancelled("cancelled before the handler started")
-              : runHandler(r);
       finish(r, outcome);
     } finally {
       r.handlerReturned();

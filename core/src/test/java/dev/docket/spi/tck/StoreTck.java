@@ -402,6 +402,30 @@ public abstract class StoreTck {
   }
 
   @Test
+  void releasedJobWithAPendingCancelIsCancelledNotQueuedAgain() {
+    NewJob n = insertAndGetNew();
+    ClaimedJob c = claimOne(T0);
+    store.jobs().requestCancel(n.id(), T0, "alice");
+    Job after = store.jobs().complete(c.lease(), new Outcome.Released("shutdown"), T0.plusSeconds(1)).orElseThrow();
+    assertThat(after.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(after.finishedAt()).contains(T0.plusSeconds(1));
+    assertThat(claim("default", 5, T0.plusSeconds(2))).isEmpty();
+    assertHistoryFollowsTable(n.id());
+  }
+
+  @Test
+  void errorTextWithNulCharactersIsStored() {
+    NewJob n = insertAndGetNew();
+    ClaimedJob c = claimOne(T0);
+    Job failed =
+        store.jobs()
+            .complete(c.lease(), new Outcome.Failed(new JobError("x.Bad", "bad \u0000 header", "at \u0000")), T0)
+            .orElseThrow();
+    assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(failed.error().orElseThrow().message()).startsWith("bad ").endsWith(" header");
+  }
+
+  @Test
   void writeWithAStaleOrForeignTokenChangesNothing() {
     NewJob n = insertAndGetNew();
     ClaimedJob c = claimOne(T0);

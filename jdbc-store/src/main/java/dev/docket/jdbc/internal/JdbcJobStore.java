@@ -706,7 +706,13 @@ public final class JdbcJobStore implements JobStore {
             detail = c.detail();
           } else {
             Outcome.Released released = (Outcome.Released) outcome;
-            set.append(", attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, cancel_requested = FALSE");
+            // a job given back while a cancel is pending is cancelled, not queued again
+            set.setLength(0);
+            set.append(
+                "status = CASE WHEN cancel_requested THEN 'CANCELLED' ELSE 'QUEUED' END,"
+                    + " finished_at = CASE WHEN cancel_requested THEN CAST(:now AS TIMESTAMP WITH TIME ZONE) ELSE NULL END,"
+                    + " node_id = NULL, lease_token = NULL, lease_expires_at = NULL,"
+                    + " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END");
             detail = released.detail();
           }
           Optional<Job> after;
@@ -741,10 +747,10 @@ public final class JdbcJobStore implements JobStore {
             if (u.execute() != 1) {
               return Optional.<Job>empty();
             }
-            insertEvent(h, lease.jobId(), now, JobStatus.RUNNING, outcome.status(), "system", detail);
             after = findIn(h, lease.jobId(), "");
+            insertEvent(h, lease.jobId(), now, JobStatus.RUNNING, after.orElseThrow().status(), "system", detail);
           }
-          if (after.isPresent() && outcome instanceof Outcome.Released) {
+          if (after.isPresent() && after.get().status() == JobStatus.QUEUED) {
             signals.work(h, after.get().queue());
           }
           return after;
@@ -753,8 +759,8 @@ public final class JdbcJobStore implements JobStore {
   private static void setError(StringBuilder set, Map<String, Object> binds, JobError e) {
     set.append(", error_type = :errType, error_message = :errMsg, error_stack = :errStack");
     binds.put("errType", JobRows.truncate(e.type(), 512));
-    binds.put("errMsg", e.message());
-    binds.put("errStack", e.stack());
+    binds.put("errMsg", JobRows.text(e.message()));
+    binds.put("errStack", JobRows.text(e.stack()));
   }
 
   @Override

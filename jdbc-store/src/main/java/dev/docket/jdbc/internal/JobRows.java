@@ -62,7 +62,13 @@ final class JobRows {
   }
 
   static String truncate(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    String clean = text(s);
+    return clean.length() <= max ? clean : clean.substring(0, max - 1) + "…";
+  }
+
+  /** Text as every database stores it: PostgreSQL refuses NUL characters in text columns. */
+  static String text(String s) {
+    return s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
   }
 
   static final RowMapper<Job> JOB =

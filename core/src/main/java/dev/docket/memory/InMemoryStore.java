@@ -358,13 +358,14 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
-    public LeaseCheck extendLeases(NodeId node, Instant now, Duration duration) {
+    public LeaseCheck extendLeases(NodeId node, Set<JobId> jobs, Instant now, Duration duration) {
       return s.locked(
           () -> {
             Set<JobId> held = new HashSet<>();
             Set<JobId> cancel = new HashSet<>();
-            for (Row r : s.rows.values()) {
-              if (r.status == JobStatus.RUNNING && node.equals(r.node)) {
+            for (JobId id : jobs) {
+              Row r = s.rows.get(id);
+              if (r != null && r.status == JobStatus.RUNNING && node.equals(r.node)) {
                 r.leaseExpiresAt = now.plus(duration);
                 held.add(r.id);
                 if (r.cancelRequested) {

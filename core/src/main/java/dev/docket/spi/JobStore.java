@@ -81,11 +81,13 @@ public interface JobStore {
   }
 
   /**
-   * Extends the leases of every job this node runs to {@code now + duration}.
+   * Extends to {@code now + duration} the leases of {@code jobs} that still run on this node under
+   * its lease. Only the attempts the engine holds are named: a restarted node with the same id
+   * does not keep its dead predecessor's jobs alive.
    *
-   * @return which leases the node still holds and which of those have a cancel request
+   * @return which of these leases the node still holds and which of those have a cancel request
    */
-  LeaseCheck extendLeases(NodeId node, Instant now, Duration duration);
+  LeaseCheck extendLeases(NodeId node, Set<JobId> jobs, Instant now, Duration duration);
 
   /**
    * Takes back up to {@code limit} {@code RUNNING} jobs whose lease expired before {@code now}:

@@ -815,10 +815,13 @@ public final class Engine {
     Instant now = settings.clock().instant();
     store.nodes().heartbeat(settings.nodeId(), now, busyWorkers(), totalWorkers());
     long before = runSequence.get();
+    java.util.Set<JobId> mine = java.util.Set.copyOf(running.keySet());
     LeaseCheck check =
-        store.jobs().extendLeases(settings.nodeId(), now, settings.leaseDuration());
+        mine.isEmpty()
+            ? new LeaseCheck(java.util.Set.of(), java.util.Set.of())
+            : store.jobs().extendLeases(settings.nodeId(), mine, now, settings.leaseDuration());
     for (RunningJob r : running.values()) {
-      if (r.sequence > before || r.finalized.get()) {
+      if (r.sequence > before || r.finalized.get() || !mine.contains(r.job.id())) {
         continue;
       }
       if (!check.held().contains(r.job.id())) {

@@ -450,14 +450,28 @@ public abstract class StoreTck {
     assertThat(theirs).hasSize(1);
     store.jobs().requestCancel(mine.get(0).job().id(), T0, "alice");
 
-    LeaseCheck check = store.jobs().extendLeases(NODE_A, T0.plusSeconds(20), LEASE);
-    assertThat(check.held()).containsExactlyInAnyOrderElementsOf(mine.stream().map(c -> c.job().id()).toList());
+    Set<JobId> mineIds = mine.stream().map(c -> c.job().id()).collect(Collectors.toSet());
+    Set<JobId> asked = new HashSet<>(mineIds);
+    asked.add(theirs.get(0).job().id()); // not A's: neither extended nor reported
+    asked.add(JobId.of("unknown"));
+    LeaseCheck check = store.jobs().extendLeases(NODE_A, asked, T0.plusSeconds(20), LEASE);
+    assertThat(check.held()).containsExactlyInAnyOrderElementsOf(mineIds);
     assertThat(check.cancelRequested()).containsExactly(mine.get(0).job().id());
 
     // A's leases now run to T0+50s; B's still end at T0+30s.
     List<Job> reclaimed = store.jobs().reclaimExpired(T0.plusSeconds(40), 100);
     assertThat(reclaimed).extracting(Job::id).containsExactly(theirs.get(0).job().id());
-    assertThat(store.jobs().extendLeases(NODE_B, T0.plusSeconds(41), LEASE).held()).isEmpty();
+    assertThat(store.jobs().extendLeases(NODE_B, Set.of(theirs.get(0).job().id()), T0.plusSeconds(41), LEASE).held())
+        .isEmpty();
+  }
+
+  @Test
+  void leasesNotNamedByTheNodeAreNotExtendedEvenUnderItsId() {
+    // a node restarted with the same id must not keep its dead predecessor's jobs alive
+    NewJob orphan = insertAndGetNew();
+    claimOne(T0);
+    assertThat(store.jobs().extendLeases(NODE_A, Set.of(), T0.plusSeconds(20), LEASE).held()).isEmpty();
+    assertThat(store.jobs().reclaimExpired(T0.plusSeconds(31), 10)).extracting(Job::id).containsExactly(orphan.id());
   }
 
   @Test

@@ -764,31 +764,40 @@ public final class JdbcJobStore implements JobStore {
   }
 
   @Override
-  public LeaseCheck extendLeases(NodeId node, Instant now, Duration duration) {
+  public LeaseCheck extendLeases(NodeId node, Set<JobId> jobs, Instant now, Duration duration) {
+    if (jobs.isEmpty()) {
+      return new LeaseCheck(Set.of(), Set.of());
+    }
     return db.write(
         h -> {
-          Update u =
-              h.createUpdate(
-                      "UPDATE <prefix>jobs SET lease_expires_at = "
-                          + leaseUntil()
-                          + " WHERE status = 'RUNNING' AND node_id = :node")
-                  .bind("node", node.value());
-          bindLease(u, now, duration);
-          u.execute();
           Set<JobId> held = new HashSet<>();
           Set<JobId> cancel = new HashSet<>();
-          h.createQuery("SELECT id, cancel_requested FROM <prefix>jobs WHERE status = 'RUNNING' AND node_id = :node")
-              .bind("node", node.value())
-              .map(
-                  (rs, ctx) -> {
-                    JobId id = JobId.of(rs.getString(1));
-                    held.add(id);
-                    if (rs.getBoolean(2)) {
-                      cancel.add(id);
-                    }
-                    return id;
-                  })
-              .list();
+          for (List<String> chunk : chunks(jobs)) {
+            Update u =
+                h.createUpdate(
+                        "UPDATE <prefix>jobs SET lease_expires_at = "
+                            + leaseUntil()
+                            + " WHERE id IN (<ids>) AND status = 'RUNNING' AND node_id = :node")
+                    .bindList("ids", chunk)
+                    .bind("node", node.value());
+            bindLease(u, now, duration);
+            u.execute();
+            h.createQuery(
+                    "SELECT id, cancel_requested FROM <prefix>jobs"
+                        + " WHERE id IN (<ids>) AND status = 'RUNNING' AND node_id = :node")
+                .bindList("ids", chunk)
+                .bind("node", node.value())
+                .map(
+                    (rs, ctx) -> {
+                      JobId id = JobId.of(rs.getString(1));
+                      held.add(id);
+                      if (rs.getBoolean(2)) {
+                        cancel.add(id);
+                      }
+                      return id;
+                    })
+                .list();
+          }
           return new LeaseCheck(held, cancel);
         });
   }

@@ -63,7 +63,7 @@ public final class Engine {
   /** Longest pause of the watchdog while jobs with a deadline run. */
   static final Duration WATCHDOG_TICK = Duration.ofMillis(50);
   /** Ended attempts that may wait for the acker before workers block. */
-  static final int ACK_QUEUE = 4_096;
+  static final int ACK_QUEUE = 256;
   /** Most outcomes the acker stores in one call. */
   static final int ACK_BATCH = 512;
   /** Pause of a loop after the store failed, before it tries again. */

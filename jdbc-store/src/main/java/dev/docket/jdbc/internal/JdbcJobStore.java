@@ -777,7 +777,11 @@ public final class JdbcJobStore implements JobStore {
                 h.createUpdate(
                         "UPDATE <prefix>jobs SET lease_expires_at = "
                             + leaseUntil()
-                            + " WHERE id IN (<ids>) AND status = 'RUNNING' AND node_id = :node")
+                            + " WHERE id IN (SELECT id FROM <prefix>jobs WHERE id IN (<ids>)"
+                            + " AND status = 'RUNNING' AND node_id = :node"
+                            // rows an outcome write holds are about to leave RUNNING: never wait for them
+                            + skipLocked()
+                            + ")")
                     .bindList("ids", chunk)
                     .bind("node", node.value());
             bindLease(u, now, duration);

@@ -1,0 +1,80 @@
+package dev.docket.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.docket.Docket;
+import dev.docket.JobRequest;
+import dev.docket.jdbc.JdbcStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Docket with its defaults: {@code JdbcStore.h2(dir)} on H2 (its own pool of 8), {@code
+ * JdbcStore.builder(pool)} on PostgreSQL; {@code workers("default", n)}; batch submit with {@code
+ * jobs().submitAll}.
+ */
+final class DocketSystem implements QueueSystem {
+
+  private final BenchDb db;
+  private final int workers;
+  private Docket docket;
+
+  DocketSystem(BenchDb db, int workers) {
+    this.db = db;
+    this.workers = workers;
+  }
+
+  static JdbcStore store(BenchDb db, String poolName) {
+    if (db instanceof BenchDb.H2 h2) {
+      return JdbcStore.h2(h2.dir());
+    }
+    return JdbcStore.builder(db.pool(POOL, poolName)).build();
+  }
+
+  static Docket engine(JdbcStore store, int workers) {
+    return Docket.builder()
+        .store(store)
+        .workers("default", workers)
+        .handler(
+            "noop",
+            ctx -> {
+              Recorder.current().hit(ctx.args().get("i").asInt());
+              return null;
+            })
+        .build();
+  }
+
+  static JobRequest request(int i) {
+    return JobRequest.builder("noop").args(JsonNodeFactory.instance.objectNode().put("i", i)).build();
+  }
+
+  @Override
+  public String name() {
+    return "docket";
+  }
+
+  @Override
+  public void start() {
+    docket = engine(store(db, "docket"), workers).start();
+  }
+
+  @Override
+  public void enqueueBatch(int from, int count) {
+    List<JobRequest> batch = new ArrayList<>(count);
+    for (int i = from; i < from + count; i++) {
+      batch.add(request(i));
+    }
+    docket.jobs().submitAll(batch);
+  }
+
+  @Override
+  public void enqueueOne(int index) {
+    docket.jobs().submit(request(index));
+  }
+
+  @Override
+  public void close() {
+    if (docket != null) {
+      docket.close();
+    }
+  }
+}

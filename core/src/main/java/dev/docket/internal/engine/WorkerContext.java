@@ -60,7 +60,11 @@ final class WorkerContext implements JobContext {
   public <T> T args(Class<T> type) {
     Objects.requireNonNull(type, "type");
     try {
-      return Json.MAPPER.treeToValue(run.job.args(), type);
+      T value = Json.MAPPER.treeToValue(run.job.args(), type);
+      if (value == null) {
+        throw new InvalidRequestException("args", "are JSON null; expected " + type.getSimpleName());
+      }
+      return value;
     } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
       throw new InvalidRequestException(
           "args", "do not fit " + type.getSimpleName() + ": " + e.getMessage());

@@ -14,152 +14,195 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 /**
  * Docket's quick start: an engine on the embedded H2 default, a few handlers, and the queue's main
  * moves — a batch, a retry, a deferred job, a cancellation and a correlation group. Runs in a few
- * seconds and exits by itself.
+ * seconds and exits by itself: closing the engine stops its worker threads.
  */
 public final class QuickstartMain {
 
   /** What the run showed, for the test that runs it. */
   public record Summary(
-      List<Job> batch, Job retried, Job deferred, Job cancelled, List<Job> group, Path dataDir) {}
+      List<Job> batch,
+      Job retried,
+      List<JobEvent> retriedHistory,
+      Job deferred,
+      Job cancelled,
+      List<Job> group) {}
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   private QuickstartMain() {}
 
   public static void main(String[] args) throws Exception {
-    run(System.out, Files.createTempDirectory("docket-quickstart"));
+    Path dataDir = Files.createTempDirectory("docket-quickstart");
+    try {
+      run(System.out, dataDir);
+    } finally {
+      deleteRecursively(dataDir);
+    }
   }
 
-  public static Summary run(PrintStream out, Path dataDir) throws InterruptedException, IOException {
+  /** Runs the whole tour on a database in {@code dataDir}, narrating to {@code out}. */
+  public static Summary run(PrintStream out, Path dataDir) throws InterruptedException {
+    long t0 = System.nanoTime();
     Map<JobId, CountDownLatch> finished = new ConcurrentHashMap<>();
-    AtomicInteger flakyCalls = new AtomicInteger();
-    CountDownLatch longJobStarted = new CountDownLatch(1);
-    Instant t0 = Instant.now();
+    CountDownLatch crunchStarted = new CountDownLatch(1);
 
-    out.println("Docket quick start — embedded H2 database in " + dataDir);
-    out.println();
-
-    // tag::quickstart[]
+    out.println("Docket quick start: a job queue on an embedded H2 database in " + dataDir);
+    Summary summary;
     try (Docket docket =
         Docket.builder()
             .store(JdbcStore.h2(dataDir)) // durable, zero set-up
             .workers("default", 4)
             .handler("greet", ctx -> "Hello, " + ctx.args().get("name").asText() + "!")
             .handler("flaky", ctx -> {
-              if (flakyCalls.incrementAndGet() == 1) {
+              if (ctx.attempt() == 1) {
                 throw new IllegalStateException("the printer is on fire");
               }
               return "printed on attempt " + ctx.attempt();
             })
             .handler("crunch", ctx -> {
-              longJobStarted.countDown();
+              crunchStarted.countDown();
               while (!ctx.isCancelled()) { // a long job that stops when asked
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // a slice of "work"
+                if (Thread.interrupted()) { // shutdown or timeout: let the interrupt end it
+                  throw new InterruptedException("crunch interrupted");
+                }
               }
               return null;
             })
             .listener(event -> {
               if (event instanceof DocketEvent.JobChanged c && c.job().isFinished()) {
-                finished.computeIfAbsent(c.job().id(), id -> new CountDownLatch(1)).countDown();
+                latch(finished, c.job().id()).countDown();
               }
             })
             .build()
             .start()) {
-      // end::quickstart[]
 
-      out.println("1. A batch of three greetings, submitted at once");
-      List<JobRequest> requests = new ArrayList<>();
-      for (String name : List.of("Ada", "Grace", "Linus")) {
-        requests.add(JobRequest.builder("greet").args("{\"name\": \"" + name + "\"}").build());
-      }
-      List<Job> batch = docket.jobs().submitAll(requests);
+      section(out, "1. A batch of three greetings, submitted with one submitAll call");
+      List<Job> batch =
+          docket.jobs().submitAll(List.of(greet("Ada"), greet("Grace"), greet("Linus")));
       for (Job j : batch) {
-        await(finished, j.id());
-        Job done = docket.jobs().get(j.id());
+        Job done = awaitFinished(docket, finished, j.id());
         out.printf("   %-9s %s%n", done.status(), done.result().orElseThrow().asText());
       }
 
-      out.println();
-      out.println("2. A job that fails once and succeeds on its retry (backoff 200 ms)");
+      section(out, "2. A job that fails once and succeeds on its retry 200 ms later");
       Job flaky =
           docket.jobs().submit(
               JobRequest.builder("flaky").backoff(Backoff.fixed(Duration.ofMillis(200))).build());
-      await(finished, flaky.id());
-      Job retried = docket.jobs().get(flaky.id());
-      for (JobEvent e : docket.jobs().events(flaky.id())) {
-        out.printf(
-            "   %-9s -> %-9s %s%n",
-            e.from().map(JobStatus::name).orElse("(new)"),
-            e.to(),
-            e.detail().length() > 60 ? e.detail().substring(0, 60) + "…" : e.detail());
+      Job retried = awaitFinished(docket, finished, flaky.id());
+      List<JobEvent> history = docket.jobs().events(flaky.id());
+      out.println("   its history, from jobs().events(id):");
+      for (JobEvent e : history) {
+        String line =
+            String.format(
+                "   %+6d ms  %-9s -> %-9s %s",
+                Duration.between(history.get(0).at(), e.at()).toMillis(),
+                e.from().map(JobStatus::name).orElse("(new)"),
+                e.to(),
+                readable(e.detail()));
+        out.println(line.stripTrailing());
       }
-      out.printf("   result: %s%n", retried.result().orElseThrow().asText());
-
-      out.println();
-      out.println("3. A job deferred by one second");
-      Job deferred =
-          docket.jobs().submit(
-              JobRequest.builder("greet").args("{\"name\": \"future\"}").delay(Duration.ofSeconds(1)).build());
-      out.printf("   submitted as %s, due %s%n", deferred.status(), deferred.scheduledAt());
-      await(finished, deferred.id());
-      Job ranLater = docket.jobs().get(deferred.id());
       out.printf(
-          "   %s %s after it was submitted%n",
-          ranLater.status(),
-          Duration.between(ranLater.createdAt(), ranLater.startedAt().orElseThrow()).toMillis() >= 1000
-              ? "no sooner than 1 s"
-              : "too early (!)");
+          "   %s after %d of %d attempts: %s%n",
+          retried.status(),
+          retried.attempts(),
+          retried.maxAttempts(),
+          retried.result().orElseThrow().asText());
 
-      out.println();
-      out.println("4. A long-running job, cancelled while it runs");
+      section(out, "3. A job deferred by one second");
+      Job later =
+          docket.jobs().submit(greetRequest("later").delay(Duration.ofSeconds(1)).build());
+      out.printf(
+          "   submitted: %s, due in %d ms%n",
+          later.status(), Duration.between(later.createdAt(), later.scheduledAt()).toMillis());
+      Job deferred = awaitFinished(docket, finished, later.id());
+      out.printf(
+          "   started %d ms after its submit: %s %s%n",
+          Duration.between(deferred.createdAt(), deferred.startedAt().orElseThrow()).toMillis(),
+          deferred.status(),
+          deferred.result().orElseThrow().asText());
+
+      section(out, "4. A long-running job, cancelled while it runs");
       Job crunch = docket.jobs().submit(JobRequest.builder("crunch").build());
-      longJobStarted.await(10, TimeUnit.SECONDS);
+      if (!crunchStarted.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("crunch did not start within " + PATIENCE);
+      }
       Job asked = docket.jobs().cancel(crunch.id());
-      out.printf("   cancel asked: status %s, cancel requested %s%n", asked.status(), asked.cancelRequested());
-      await(finished, crunch.id());
-      Job cancelled = docket.jobs().get(crunch.id());
-      out.printf("   the handler noticed and stopped: %s%n", cancelled.status());
+      out.printf(
+          "   cancel() returns at once: %s, cancelRequested=%s%n",
+          asked.status(), asked.cancelRequested());
+      Job cancelled = awaitFinished(docket, finished, crunch.id());
+      out.printf("   the handler saw ctx.isCancelled() and returned: %s%n", cancelled.status());
 
-      out.println();
-      out.println("5. A correlation group: three jobs of one order");
-      for (String step : List.of("reserve", "charge", "ship")) {
-        Job j =
-            docket.jobs().submit(
-                JobRequest.builder("greet")
-                    .args("{\"name\": \"" + step + "\"}")
-                    .correlationId("order-42")
-                    .build());
-        await(finished, j.id());
+      section(out, "5. A correlation group: three steps of one order, listed newest first");
+      for (String step : List.of("reserve", "charge", "ship")) { // one after the other
+        Job j = docket.jobs().submit(greetRequest(step).correlationId("order-42").build());
+        awaitFinished(docket, finished, j.id());
       }
       List<Job> group = docket.jobs().byCorrelation("order-42", 50).items();
       for (Job j : group) {
-        out.printf("   order-42  %-9s %s%n", j.status(), j.result().map(r -> r.asText()).orElse(""));
+        out.printf(
+            "   order-42  %-9s %s%n", j.status(), j.result().map(r -> r.asText()).orElse(""));
       }
-
-      out.println();
-      out.printf(
-          "Done in %d ms. Every job above is stored in %s and survives a restart.%n",
-          Duration.between(t0, Instant.now()).toMillis(),
-          dataDir);
-      return new Summary(batch, retried, ranLater, cancelled, group, dataDir);
+      summary = new Summary(batch, retried, history, deferred, cancelled, group);
     }
+    section(out, "Done");
+    out.printf(
+        "   %d ms in all; the engine is closed and its worker threads have stopped.%n",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    return summary;
   }
 
-  private static void await(Map<JobId, CountDownLatch> finished, JobId id) throws InterruptedException {
-    CountDownLatch latch = finished.computeIfAbsent(id, k -> new CountDownLatch(1));
-    if (!latch.await(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("job " + id + " did not finish within 30 s");
+  private static JobRequest greet(String name) {
+    return greetRequest(name).build();
+  }
+
+  private static JobRequest.Builder greetRequest(String name) {
+    return JobRequest.builder("greet").args("{\"name\": \"" + name + "\"}");
+  }
+
+  private static CountDownLatch latch(Map<JobId, CountDownLatch> finished, JobId id) {
+    return finished.computeIfAbsent(id, k -> new CountDownLatch(1));
+  }
+
+  /** Waits for the listener to hear that the job finished, then reads it. */
+  private static Job awaitFinished(Docket docket, Map<JobId, CountDownLatch> finished, JobId id)
+      throws InterruptedException {
+    if (!latch(finished, id).await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("job " + id + " did not finish within " + PATIENCE);
+    }
+    return docket.jobs().get(id);
+  }
+
+  private static void section(PrintStream out, String title) {
+    out.println();
+    out.println(title);
+  }
+
+  /** Event details without package names and absolute retry times, to fit one line. */
+  private static String readable(String detail) {
+    return detail
+        .replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+(?=[A-Z])", "")
+        .replaceAll("; retry at \\S+", "; retry scheduled");
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 }

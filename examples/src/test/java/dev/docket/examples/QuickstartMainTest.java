@@ -1,8 +1,13 @@
 package dev.docket.examples;
 
+import static dev.docket.JobStatus.QUEUED;
+import static dev.docket.JobStatus.RUNNING;
+import static dev.docket.JobStatus.SCHEDULED;
+import static dev.docket.JobStatus.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.docket.Job;
+import dev.docket.JobEvent;
 import dev.docket.JobStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,19 +24,42 @@ class QuickstartMainTest {
   @Test
   void quickStartShowsEachMoveOfTheQueue() throws Exception {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    QuickstartMain.Summary s = QuickstartMain.run(new PrintStream(buf, true, StandardCharsets.UTF_8), dir);
+    QuickstartMain.Summary s =
+        QuickstartMain.run(new PrintStream(buf, true, StandardCharsets.UTF_8), dir);
 
     assertThat(s.batch()).hasSize(3);
-    assertThat(s.retried().status()).isEqualTo(JobStatus.SUCCEEDED);
+
+    assertThat(s.retried().status()).isEqualTo(SUCCEEDED);
     assertThat(s.retried().attempts()).isEqualTo(2);
-    assertThat(s.deferred().status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(s.retriedHistory())
+        .extracting(JobEvent::to)
+        .containsExactly(QUEUED, RUNNING, SCHEDULED, QUEUED, RUNNING, SUCCEEDED);
+    JobEvent failed = s.retriedHistory().get(2);
+    JobEvent due = s.retriedHistory().get(3);
+    assertThat(failed.detail()).contains("IllegalStateException: the printer is on fire");
+    assertThat(Duration.between(failed.at(), due.at())).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+
+    assertThat(s.deferred().status()).isEqualTo(SUCCEEDED);
     assertThat(Duration.between(s.deferred().createdAt(), s.deferred().startedAt().orElseThrow()))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+
     assertThat(s.cancelled().status()).isEqualTo(JobStatus.CANCELLED);
-    assertThat(s.group()).hasSize(3).allMatch(j -> j.correlationId().orElseThrow().equals("order-42"));
-    assertThat(s.group()).extracting(Job::status).containsOnly(JobStatus.SUCCEEDED);
+    assertThat(s.cancelled().result()).isEmpty();
+
+    assertThat(s.group()).hasSize(3);
+    assertThat(s.group()).allMatch(j -> j.correlationId().orElseThrow().equals("order-42"));
+    assertThat(s.group()).extracting(Job::status).containsOnly(SUCCEEDED);
+    assertThat(s.group()) // newest first
+        .extracting(j -> j.result().orElseThrow().asText())
+        .containsExactly("Hello, ship!", "Hello, charge!", "Hello, reserve!");
 
     String text = buf.toString(StandardCharsets.UTF_8);
-    assertThat(text).contains("Hello, Ada!").contains("the printer is on fire").contains("order-42");
+    assertThat(text)
+        .contains("Hello, Ada!", "Hello, Grace!", "Hello, Linus!")
+        .contains("the printer is on fire")
+        .contains("SUCCEEDED after 2 of 3 attempts")
+        .contains("cancelRequested=true")
+        .contains("order-42")
+        .contains("the engine is closed");
   }
 }

@@ -80,6 +80,7 @@ public final class Engine {
   private final Wakeup dispatchWakeup = new Wakeup();
   private final Wakeup watchdogWakeup = new Wakeup();
   private final Wakeup maintenanceWakeup = new Wakeup();
+  private final Wakeup reaperWakeup = new Wakeup();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Set after the acker flushed: heartbeats, watchdog and reaper run through the shutdown. */
@@ -170,7 +171,7 @@ public final class Engine {
       loop("docket-watchdog", watchdogWakeup, this::watchdogLoopStep);
     }
     loop("docket-heartbeat", maintenanceWakeup, this::heartbeatLoopStep);
-    loop("docket-reaper", new Wakeup(), this::reaperLoopStep);
+    loop("docket-reaper", reaperWakeup, this::reaperLoopStep);
     log.info("Docket {} started", settings.nodeId());
   }
 
@@ -290,8 +291,10 @@ public final class Engine {
     } finally {
       loopsStopping = true;
       closeSubscription();
-      for (Thread t : loops) {
-        t.interrupt();
+      // wake the loops instead of interrupting them: an interrupt in the middle of a store call
+      // would close an embedded H2 database's file under us
+      for (Wakeup w : List.of(dispatchWakeup, watchdogWakeup, maintenanceWakeup, reaperWakeup)) {
+        w.signal();
       }
       for (Thread t : loops) {
         try {

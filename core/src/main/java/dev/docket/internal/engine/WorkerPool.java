@@ -48,7 +48,13 @@ final class WorkerPool {
     this.slots = new Semaphore(capacity);
     AtomicInteger n = new AtomicInteger();
     ThreadFactory threads =
-        r -> new Thread(r, "docket-worker-" + queue + "-" + n.incrementAndGet());
+        r -> {
+          // explicit, whichever thread happens to create it: a worker keeps the JVM alive until
+          // close() lets its job finish
+          Thread t = new Thread(r, "docket-worker-" + queue + "-" + n.incrementAndGet());
+          t.setDaemon(false);
+          return t;
+        };
     this.executor =
         new ThreadPoolExecutor(size, size, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
   }

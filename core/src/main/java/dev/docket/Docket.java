@@ -4,6 +4,7 @@ import dev.docket.internal.engine.Engine;
 import dev.docket.internal.engine.EngineSettings;
 import dev.docket.internal.engine.Engines;
 import dev.docket.internal.engine.ScopedJobQueue;
+import dev.docket.internal.hitl.ScopedHitlGate;
 import dev.docket.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,11 +73,22 @@ public final class Docket implements AutoCloseable {
     return system.jobs();
   }
 
+  /** The approval gate, with every right (trusted host code may also decide its own requests). */
+  public HitlGate hitl() {
+    return system.hitl();
+  }
+
   /** The engine's APIs as {@code principal} sees them: its own objects only, unless admin. */
   public ScopedDocket as(Principal principal) {
     Objects.requireNonNull(principal, "principal");
     ScopedJobQueue queue = new ScopedJobQueue(engine, principal);
+    ScopedHitlGate gate = new ScopedHitlGate(engine.approvals(), principal);
     return new ScopedDocket() {
+      @Override
+      public HitlGate hitl() {
+        return gate;
+      }
+
       @Override
       public Principal principal() {
         return principal;
@@ -145,6 +157,7 @@ public final class Docket implements AutoCloseable {
     private Duration poll = DEFAULT_POLL;
     private int maxArgsBytes = DEFAULT_MAX_ARGS_BYTES;
     private int prefetch = -1;
+    private SelfApproval selfApproval = SelfApproval.FORBIDDEN;
 
     private Builder() {}
 
@@ -289,6 +302,16 @@ public final class Docket implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether a requester may decide its own approval request (when its roles allow deciding);
+     * {@link SelfApproval#FORBIDDEN} by default. Trusted host code ({@link Docket#hitl()}) may
+     * always.
+     */
+    public Builder selfApproval(SelfApproval policy) {
+      this.selfApproval = Objects.requireNonNull(policy, "selfApproval");
+      return this;
+    }
+
     private static Duration positive(String field, Duration d) {
       Objects.requireNonNull(d, field);
       if (d.isNegative() || d.isZero()) {
@@ -345,7 +368,8 @@ public final class Docket implements AutoCloseable {
               heartbeat,
               poll,
               maxArgsBytes,
-              !acceptUnknownFunctions);
+              !acceptUnknownFunctions,
+              selfApproval);
       return new Docket(new Engine(settings, store));
     }
   }

@@ -31,4 +31,16 @@ public sealed interface DocketEvent {
       Objects.requireNonNull(message, "message");
     }
   }
+
+  /**
+   * An approval request was created or closed (approved, rejected, expired or cancelled). The
+   * job's own change is reported separately as {@link JobChanged}.
+   *
+   * @param request the request after the change
+   */
+  record ApprovalChanged(ApprovalRequest request) implements DocketEvent {
+    public ApprovalChanged {
+      Objects.requireNonNull(request, "request");
+    }
+  }
 }

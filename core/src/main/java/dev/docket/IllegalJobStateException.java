@@ -28,6 +28,14 @@ public final class IllegalJobStateException extends DocketException {
     this.to = to;
   }
 
+  /** The same, with the rule that was broken spelled out. */
+  public IllegalJobStateException(JobId jobId, JobStatus from, JobStatus to, String rule) {
+    super("job " + jobId + " cannot go from " + from + " to " + to + ": " + rule);
+    this.jobId = jobId;
+    this.from = from;
+    this.to = to;
+  }
+
   public JobId jobId() {
     return jobId;
   }

@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxAttempts attempts before the job fails for good; the engine default when empty
  * @param timeout how long one attempt may run; unlimited when empty
  * @param backoff retry delays for this job; the engine's policy when empty
+ * @param approval when present, the job waits for a human's approval before it may run
  */
 public record JobRequest(
     String function,
@@ -40,7 +41,8 @@ public record JobRequest(
     Optional<String> correlationId,
     OptionalInt maxAttempts,
     Optional<Duration> timeout,
-    Optional<Backoff> backoff) {
+    Optional<Backoff> backoff,
+    Optional<ApprovalSpec> approval) {
 
   /** The queue a request goes to when none is named. */
   public static final String DEFAULT_QUEUE = "default";
@@ -61,6 +63,7 @@ public record JobRequest(
     Objects.requireNonNull(maxAttempts, "maxAttempts");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(backoff, "backoff");
+    Objects.requireNonNull(approval, "approval");
     if (runAt.isPresent() && delay.isPresent()) {
       throw new InvalidRequestException("delay", "cannot be combined with runAt; give one of them");
     }
@@ -108,6 +111,7 @@ public record JobRequest(
     private @Nullable Integer maxAttempts;
     private @Nullable Duration timeout;
     private @Nullable Backoff backoff;
+    private @Nullable ApprovalSpec approval;
 
     private Builder(String function) {
       this.function = function;
@@ -215,6 +219,15 @@ public record JobRequest(
     }
 
     /**
+     * Makes the job wait for a human's approval ({@link JobStatus#AWAITING_APPROVAL}) before it
+     * may run; see {@link HitlGate}.
+     */
+    public Builder approval(ApprovalSpec approval) {
+      this.approval = Objects.requireNonNull(approval, "approval");
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws InvalidRequestException naming the first offending field
@@ -231,7 +244,8 @@ public record JobRequest(
           Optional.ofNullable(correlationId),
           maxAttempts == null ? OptionalInt.empty() : OptionalInt.of(maxAttempts),
           Optional.ofNullable(timeout),
-          Optional.ofNullable(backoff));
+          Optional.ofNullable(backoff),
+          Optional.ofNullable(approval));
     }
   }
 }

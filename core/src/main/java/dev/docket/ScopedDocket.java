@@ -11,4 +11,7 @@ public interface ScopedDocket {
 
   /** The job queue, scoped to the caller. */
   JobQueue jobs();
+
+  /** The approval gate, scoped to the caller. */
+  HitlGate hitl();
 }

@@ -1,6 +1,12 @@
 package dev.docket.memory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.docket.ApprovalConflictException;
+import dev.docket.ApprovalId;
+import dev.docket.ApprovalRequest;
+import dev.docket.ApprovalStatus;
+import dev.docket.Decision;
+import dev.docket.IllegalJobStateException;
 import dev.docket.Backoff;
 import dev.docket.Cursor;
 import dev.docket.Job;
@@ -13,7 +19,10 @@ import dev.docket.JobStatus;
 import dev.docket.NodeId;
 import dev.docket.Page;
 import dev.docket.QueueDepth;
+import dev.docket.spi.ApprovalStore;
 import dev.docket.spi.ClaimRequest;
+import dev.docket.spi.Decided;
+import dev.docket.spi.PendingQuery;
 import dev.docket.spi.ClaimedJob;
 import dev.docket.spi.DepthCounter;
 import dev.docket.spi.InsertResult;
@@ -28,6 +37,7 @@ import dev.docket.spi.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,6 +67,7 @@ public final class InMemoryStore implements Store {
   private final State state;
   private final MemoryJobStore jobs;
   private final MemoryNodeStore nodes;
+  private final MemoryApprovalStore approvals;
 
   /** An empty store. */
   public InMemoryStore() {
@@ -67,6 +78,7 @@ public final class InMemoryStore implements Store {
     this.state = state;
     this.jobs = new MemoryJobStore(state);
     this.nodes = new MemoryNodeStore(state);
+    this.approvals = new MemoryApprovalStore(state, jobs);
   }
 
   /** Another store instance over the same data (a second node on the same database). */
@@ -77,6 +89,11 @@ public final class InMemoryStore implements Store {
   @Override
   public JobStore jobs() {
     return jobs;
+  }
+
+  @Override
+  public ApprovalStore approvals() {
+    return approvals;
   }
 
   @Override
@@ -100,6 +117,10 @@ public final class InMemoryStore implements Store {
     /** Every row, newest first, for lists. */
     final NavigableSet<Row> newestFirst = new TreeSet<>(NEWEST_FIRST);
     final Map<NodeId, NodeInfo> nodes = new TreeMap<>(Comparator.comparing(NodeId::value));
+    final Map<ApprovalId, ApprovalRow> approvals = new HashMap<>();
+    final Map<JobId, ApprovalRow> approvalOfJob = new HashMap<>();
+    /** Pending requests, oldest first. */
+    final NavigableSet<ApprovalRow> pending = new TreeSet<>(OLDEST_FIRST);
     long sequence;
 
     <T> T locked(Supplier<T> action) {
@@ -122,6 +143,45 @@ public final class InMemoryStore implements Store {
       Comparator.comparing((Row r) -> r.createdAt)
           .thenComparing(r -> r.id.value())
           .reversed();
+
+  private static final Comparator<ApprovalRow> OLDEST_FIRST =
+      Comparator.comparing((ApprovalRow a) -> a.createdAt).thenComparing(a -> a.id.value());
+
+  /** The mutable record behind an approval request; only touched under the lock. */
+  private static final class ApprovalRow {
+    final ApprovalId id;
+    final Row job;
+    final String reason;
+    final Set<String> approvers;
+    final Instant createdAt;
+    final Optional<Instant> expiresAt;
+    ApprovalStatus status = ApprovalStatus.PENDING;
+    @Nullable Decision decision;
+
+    ApprovalRow(ApprovalId id, Row job, String reason, Set<String> approvers, Optional<Instant> expiresAt) {
+      this.id = id;
+      this.job = job;
+      this.reason = reason;
+      this.approvers = Set.copyOf(approvers);
+      this.createdAt = job.createdAt;
+      this.expiresAt = expiresAt;
+    }
+
+    ApprovalRequest snapshot() {
+      return new ApprovalRequest(
+          id,
+          job.id,
+          job.function,
+          job.args.deepCopy(),
+          reason,
+          job.owner,
+          approvers,
+          createdAt,
+          expiresAt,
+          status,
+          Optional.ofNullable(decision));
+    }
+  }
 
   /** The mutable record behind a job; only touched under the lock. */
   private static final class Row {
@@ -214,6 +274,9 @@ public final class InMemoryStore implements Store {
               if (owner != null && !owner.equals(j.owner())) {
                 throw new JobIdConflictException(j.id());
               }
+              if (j.approval().isPresent() && s.approvals.containsKey(j.approval().get().id())) {
+                throw new IllegalArgumentException("approval id " + j.approval().get().id() + " exists");
+              }
               batch.putIfAbsent(j.id(), j);
             }
             List<InsertResult> results = new ArrayList<>(jobs.size());
@@ -227,6 +290,14 @@ public final class InMemoryStore implements Store {
               s.rows.put(row.id, row);
               s.newestFirst.add(row);
               index(row);
+              j.approval()
+                  .ifPresent(
+                      a -> {
+                        ApprovalRow ar = new ApprovalRow(a.id(), row, a.reason(), a.approvers(), a.expiresAt());
+                        s.approvals.put(ar.id, ar);
+                        s.approvalOfJob.put(row.id, ar);
+                        s.pending.add(ar);
+                      });
               event(row, j.createdAt(), null, by, "");
               results.add(new InsertResult(row.snapshot(), true));
             }
@@ -430,6 +501,9 @@ public final class InMemoryStore implements Store {
             }
             JobStatus.check(id, r.status, JobStatus.CANCELLED);
             r.finishedAt = now;
+            if (r.status == JobStatus.AWAITING_APPROVAL) {
+              closeApproval(s.approvalOfJob.get(id), new Decision(ApprovalStatus.CANCELLED, by, now, "job cancelled"));
+            }
             move(r, JobStatus.CANCELLED, now, by, "");
             return Optional.of(r.snapshot());
           });
@@ -444,7 +518,12 @@ public final class InMemoryStore implements Store {
               return Optional.<Job>empty();
             }
             if (r.status != JobStatus.FAILED && r.status != JobStatus.CANCELLED) {
-              throw new dev.docket.IllegalJobStateException(id, r.status, JobStatus.QUEUED);
+              throw new IllegalJobStateException(id, r.status, JobStatus.QUEUED);
+            }
+            ApprovalRow approval = s.approvalOfJob.get(id);
+            if (approval != null && approval.status != ApprovalStatus.APPROVED) {
+              throw new IllegalJobStateException(
+                  id, r.status, JobStatus.QUEUED, "it was never approved; submit it again for a new approval");
             }
             r.attempts = 0;
             r.error = null;
@@ -539,6 +618,15 @@ public final class InMemoryStore implements Store {
       event(r, at, from, by, detail);
     }
 
+    private void closeApproval(@Nullable ApprovalRow a, Decision d) {
+      if (a == null) {
+        return;
+      }
+      s.pending.remove(a);
+      a.status = d.status();
+      a.decision = d;
+    }
+
     private void index(Row r) {
       if (r.status == JobStatus.QUEUED) {
         s.ready.computeIfAbsent(r.queue, q -> new TreeSet<>(CLAIM_ORDER)).add(r);
@@ -562,6 +650,128 @@ public final class InMemoryStore implements Store {
       s.events
           .computeIfAbsent(r.id, k -> new ArrayList<>())
           .add(new JobEvent(r.id, at, Optional.ofNullable(from), r.status, by, detail));
+    }
+  }
+
+  private static final class MemoryApprovalStore implements ApprovalStore {
+    private final State s;
+    private final MemoryJobStore jobs;
+
+    MemoryApprovalStore(State s, MemoryJobStore jobs) {
+      this.s = s;
+      this.jobs = jobs;
+    }
+
+    @Override
+    public Optional<ApprovalRequest> find(ApprovalId id) {
+      return s.locked(() -> Optional.ofNullable(s.approvals.get(id)).map(ApprovalRow::snapshot));
+    }
+
+    @Override
+    public List<ApprovalRequest> findByJobs(Collection<JobId> ids) {
+      return s.locked(
+          () -> {
+            List<ApprovalRequest> out = new ArrayList<>();
+            for (JobId id : new HashSet<>(ids)) {
+              ApprovalRow a = s.approvalOfJob.get(id);
+              if (a != null) {
+                out.add(a.snapshot());
+              }
+            }
+            return out;
+          });
+    }
+
+    @Override
+    public Page<ApprovalRequest> pending(PendingQuery q, Optional<Cursor> after, int limit) {
+      return s.locked(
+          () -> {
+            Iterable<ApprovalRow> candidates = s.pending;
+            if (after.isPresent()) {
+              Instant at = after.get().createdAt();
+              String id = after.get().id();
+              candidates =
+                  s.pending.stream()
+                      .filter(a -> a.createdAt.isAfter(at) || a.createdAt.equals(at) && a.id.value().compareTo(id) > 0)
+                      .toList();
+            }
+            List<ApprovalRequest> items = new ArrayList<>();
+            boolean more = false;
+            for (ApprovalRow a : candidates) {
+              if (q.namedApprover().isPresent() && !a.approvers.contains(q.namedApprover().get())
+                  || q.notRequestedBy().isPresent() && q.notRequestedBy().get().equals(a.job.owner)) {
+                continue;
+              }
+              if (items.size() == limit) {
+                more = true;
+                break;
+              }
+              items.add(a.snapshot());
+            }
+            Optional<Cursor> next =
+                more
+                    ? Optional.of(Cursor.after(items.get(items.size() - 1).createdAt(), items.get(items.size() - 1).id().value()))
+                    : Optional.empty();
+            return new Page<>(items, next);
+          });
+    }
+
+    @Override
+    public Optional<Decided> decide(ApprovalId id, Decision d) {
+      return s.locked(
+          () -> {
+            ApprovalRow a = s.approvals.get(id);
+            if (a == null) {
+              return Optional.<Decided>empty();
+            }
+            if (a.status != ApprovalStatus.PENDING) {
+              throw new ApprovalConflictException(id, a.status);
+            }
+            return Optional.of(close(a, d));
+          });
+    }
+
+    private Decided close(ApprovalRow a, Decision d) {
+      Row r = a.job;
+      jobs.closeApproval(a, d);
+      JobStatus to;
+      String detail;
+      if (d.status() == ApprovalStatus.APPROVED) {
+        to = r.scheduledAt.isAfter(d.at()) ? JobStatus.SCHEDULED : JobStatus.QUEUED;
+        if (to == JobStatus.QUEUED) {
+          r.scheduledAt = d.at();
+        }
+        detail = d.note().isEmpty() ? "approved" : "approved: " + d.note();
+      } else if (d.status() == ApprovalStatus.REJECTED) {
+        to = JobStatus.REJECTED;
+        r.finishedAt = d.at();
+        detail = "rejected: " + d.note();
+      } else {
+        to = JobStatus.EXPIRED;
+        r.finishedAt = d.at();
+        detail = "approval request expired";
+      }
+      jobs.move(r, to, d.at(), d.by(), detail);
+      return new Decided(a.snapshot(), r.snapshot());
+    }
+
+    @Override
+    public List<Decided> expireDue(Instant now, int limit) {
+      return s.locked(
+          () -> {
+            List<ApprovalRow> due = new ArrayList<>();
+            for (ApprovalRow a : s.pending) {
+              if (a.expiresAt.isPresent() && !a.expiresAt.get().isAfter(now)) {
+                due.add(a);
+              }
+            }
+            due.sort(Comparator.comparing((ApprovalRow a) -> a.expiresAt.orElseThrow()));
+            List<Decided> out = new ArrayList<>();
+            for (ApprovalRow a : due.subList(0, Math.min(limit, due.size()))) {
+              out.add(close(a, new Decision(ApprovalStatus.EXPIRED, "system", now, "expired")));
+            }
+            return out;
+          });
     }
   }
 

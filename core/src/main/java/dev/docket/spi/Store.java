@@ -9,6 +9,9 @@ public interface Store extends AutoCloseable {
   /** Jobs, their leases and their history. */
   JobStore jobs();
 
+  /** Approval requests of jobs that wait for a human. */
+  ApprovalStore approvals();
+
   /** The registry of running engines. */
   NodeStore nodes();
 

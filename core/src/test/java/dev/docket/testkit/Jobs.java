@@ -2,13 +2,16 @@ package dev.docket.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.docket.ApprovalId;
 import dev.docket.Backoff;
 import dev.docket.JobId;
 import dev.docket.JobStatus;
+import dev.docket.spi.NewApproval;
 import dev.docket.spi.NewJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Object mother for jobs: {@code Jobs.aJob().queue("mail").priority(5).build()}. */
@@ -37,6 +40,7 @@ public final class Jobs {
     private Optional<Backoff> backoff = Optional.empty();
     private Instant createdAt = MutableClock.DEFAULT_START;
     private Instant scheduledAt = MutableClock.DEFAULT_START;
+    private Optional<NewApproval> approval = Optional.empty();
 
     public Builder id(String id) {
       this.id = JobId.of(id);
@@ -108,6 +112,18 @@ public final class Jobs {
       return this;
     }
 
+    /** Awaiting approval, with a fresh request id, no expiry and these named approvers. */
+    public Builder awaitingApproval(String reason, String... approvers) {
+      return approval(new NewApproval(ApprovalId.random(), reason, Set.of(approvers), Optional.empty()));
+    }
+
+    /** Awaiting approval with this request (due time unchanged). */
+    public Builder approval(NewApproval approval) {
+      this.approval = Optional.of(approval);
+      this.status = JobStatus.AWAITING_APPROVAL;
+      return this;
+    }
+
     public NewJob build() {
       return new NewJob(
           id,
@@ -122,7 +138,8 @@ public final class Jobs {
           timeout,
           backoff,
           createdAt,
-          scheduledAt);
+          scheduledAt,
+          approval);
     }
   }
 }

@@ -94,6 +94,11 @@ public final class ManualDocket implements AutoCloseable {
     return engine.reapOnce();
   }
 
+  /** Expires the approval requests whose time ran out; returns how many. */
+  public int expireApprovals() {
+    return engine.approvals().expireOnce();
+  }
+
   public int running() {
     return engine.runningCount();
   }

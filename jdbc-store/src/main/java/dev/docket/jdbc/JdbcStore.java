@@ -5,10 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.jdbc.internal.Db;
 import dev.docket.jdbc.internal.Dialect;
 import dev.docket.jdbc.internal.JdbcJobStore;
+import dev.docket.jdbc.internal.JdbcApprovalStore;
 import dev.docket.jdbc.internal.JdbcNodeStore;
 import dev.docket.jdbc.internal.PgSignals;
 import dev.docket.jdbc.internal.SchemaMigrator;
 import dev.docket.spi.JobStore;
+import dev.docket.spi.ApprovalStore;
 import dev.docket.spi.NodeStore;
 import dev.docket.spi.Store;
 import dev.docket.spi.StoreException;
@@ -49,6 +51,7 @@ public final class JdbcStore implements Store {
   private final Db db;
   private final JdbcJobStore jobs;
   private final JdbcNodeStore nodes;
+  private final JdbcApprovalStore approvals;
   private final @Nullable PgSignals signals;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -85,6 +88,7 @@ public final class JdbcStore implements Store {
             : null;
     this.jobs = new JdbcJobStore(db, b.leaseClock, signals != null ? signals : PgSignals.NONE);
     this.nodes = new JdbcNodeStore(db);
+    this.approvals = new JdbcApprovalStore(db, jobs);
     log.info(
         "Docket JDBC store on {} ({}), table prefix '{}', leases on the {} clock",
         dialect.migrationFolder(),
@@ -148,6 +152,11 @@ public final class JdbcStore implements Store {
   @Override
   public JobStore jobs() {
     return jobs;
+  }
+
+  @Override
+  public ApprovalStore approvals() {
+    return approvals;
   }
 
   @Override

@@ -18,6 +18,8 @@ import dev.docket.Page;
 import dev.docket.Principal;
 import dev.docket.QueueDepth;
 import dev.docket.Cursor;
+import dev.docket.ApprovalId;
+import dev.docket.internal.hitl.ApprovalService;
 import dev.docket.internal.json.Json;
 import dev.docket.internal.security.Access;
 import dev.docket.spi.ClaimRequest;
@@ -25,6 +27,7 @@ import dev.docket.spi.ClaimedJob;
 import dev.docket.spi.Completion;
 import dev.docket.spi.InsertResult;
 import dev.docket.spi.LeaseCheck;
+import dev.docket.spi.NewApproval;
 import dev.docket.spi.NewJob;
 import dev.docket.spi.NodeInfo;
 import dev.docket.spi.Outcome;
@@ -95,11 +98,39 @@ public final class Engine {
   private volatile boolean ackerStopping;
   private volatile @Nullable Thread acker;
   private volatile boolean shuttingDown;
+  private final ApprovalService approvals;
 
   public Engine(EngineSettings settings, Store store) {
     this.settings = settings;
     this.store = store;
     this.createdAt = settings.clock().instant();
+    this.approvals =
+        new ApprovalService(
+            store,
+            settings.clock(),
+            settings.selfApproval(),
+            new ApprovalService.Callbacks() {
+              @Override
+              public void jobMoved(dev.docket.spi.Decided d, JobStatus from, String by, String detail) {
+                publishChange(d.job(), from, by, detail);
+                if (d.job().status() == JobStatus.QUEUED) {
+                  dispatchWakeup.signal();
+                } else if (d.job().status() == JobStatus.SCHEDULED) {
+                  promoteBy(d.job().scheduledAt());
+                  dispatchWakeup.signal();
+                }
+              }
+
+              @Override
+              public void published(DocketEvent event) {
+                publish(event);
+              }
+            });
+  }
+
+  /** The approval gate's service. */
+  public ApprovalService approvals() {
+    return approvals;
   }
 
   public EngineSettings settings() {
@@ -247,7 +278,10 @@ public final class Engine {
 
   private Duration reaperLoopStep() {
     int reaped = reapOnce();
-    return reaped >= REAP_BATCH ? Duration.ZERO : settings.heartbeatInterval();
+    int expired = approvals.expireOnce();
+    return reaped >= REAP_BATCH || expired >= ApprovalService.EXPIRE_BATCH
+        ? Duration.ZERO
+        : settings.heartbeatInterval();
   }
 
   /**
@@ -359,17 +393,24 @@ public final class Engine {
     }
     List<InsertResult> results = store.jobs().insertAll(resolved, p.id());
     List<Job> jobs = new ArrayList<>(results.size());
+    List<JobId> gated = new ArrayList<>();
     boolean wake = false;
     for (InsertResult r : results) {
       jobs.add(r.job());
       if (r.inserted()) {
         publishChange(r.job(), null, p.id(), "");
+        if (r.job().status() == JobStatus.AWAITING_APPROVAL) {
+          gated.add(r.job().id());
+        }
         wake |= r.job().status() == JobStatus.QUEUED;
         if (r.job().status() == JobStatus.SCHEDULED) {
           promoteBy(r.job().scheduledAt());
           wake = true;
         }
       }
+    }
+    if (!settings.listeners().isEmpty()) {
+      approvals.created(gated);
     }
     if (wake) {
       dispatchWakeup.signal();
@@ -393,7 +434,16 @@ public final class Engine {
           "is " + size + " bytes of JSON, more than the limit of " + settings.maxArgsBytes());
     }
     Instant due = r.runAt().orElseGet(() -> now.plus(r.delay().orElse(Duration.ZERO)));
-    JobStatus status = due.isAfter(now) ? JobStatus.SCHEDULED : JobStatus.QUEUED;
+    JobStatus status =
+        r.approval().isPresent()
+            ? JobStatus.AWAITING_APPROVAL
+            : due.isAfter(now) ? JobStatus.SCHEDULED : JobStatus.QUEUED;
+    Optional<NewApproval> approval =
+        r.approval()
+            .map(
+                a ->
+                    new NewApproval(
+                        ApprovalId.random(), a.reason(), a.approvers(), a.expiresIn().map(now::plus)));
     return new NewJob(
         r.jobId().orElseGet(JobId::random),
         r.function(),
@@ -407,7 +457,8 @@ public final class Engine {
         r.timeout(),
         r.backoff(),
         now,
-        due);
+        due,
+        approval);
   }
 
   public Optional<Job> find(Principal p, JobId id) {

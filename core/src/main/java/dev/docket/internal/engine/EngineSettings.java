@@ -4,6 +4,7 @@ import dev.docket.DocketListener;
 import dev.docket.JobHandler;
 import dev.docket.NodeId;
 import dev.docket.RetryPolicy;
+import dev.docket.SelfApproval;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
  * @param prefetch claimed jobs buffered per queue beyond its busy workers; -1 means four times
  *     the queue's workers
  * @param checkFunctions whether submit rejects functions with no registered handler
+ * @param selfApproval whether requesters may decide their own approval requests
  */
 public record EngineSettings(
     NodeId nodeId,
@@ -32,7 +34,8 @@ public record EngineSettings(
     Duration heartbeatInterval,
     Duration pollInterval,
     int maxArgsBytes,
-    boolean checkFunctions) {
+    boolean checkFunctions,
+    SelfApproval selfApproval) {
 
   public EngineSettings {
     workers = Map.copyOf(workers);

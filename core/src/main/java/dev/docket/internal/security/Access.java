@@ -1,6 +1,7 @@
 package dev.docket.internal.security;
 
 import dev.docket.AccessDeniedException;
+import dev.docket.ApprovalRequest;
 import dev.docket.Job;
 import dev.docket.JobFilter;
 import dev.docket.Principal;
@@ -35,5 +36,25 @@ public final class Access {
   /** The owner whose counts the caller may see; empty means everyone's. */
   public static Optional<String> ownerScope(Principal p) {
     return p.isAdmin() ? Optional.empty() : Optional.of(p.id());
+  }
+
+  /** Trusted host code ({@link Principal#SYSTEM}): exempt from the self-approval rule. */
+  public static boolean isTrustedHost(Principal p) {
+    return p.equals(Principal.SYSTEM);
+  }
+
+  /** Whether the caller may decide any request by its roles (approver or admin). */
+  public static boolean decidesAny(Principal p) {
+    return p.isAdmin() || p.hasRole(Role.APPROVER);
+  }
+
+  /** Whether the caller may decide this request by its roles or as a named approver. */
+  public static boolean mayDecide(Principal p, ApprovalRequest a) {
+    return decidesAny(p) || a.approvers().contains(p.id());
+  }
+
+  /** Whether the caller may see a request: its requester, anyone who may decide it. */
+  public static boolean canSee(Principal p, ApprovalRequest a) {
+    return mayDecide(p, a) || p.id().equals(a.requestedBy());
   }
 }

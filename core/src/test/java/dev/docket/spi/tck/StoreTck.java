@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.docket.ApprovalConflictException;
+import dev.docket.ApprovalId;
+import dev.docket.ApprovalRequest;
+import dev.docket.ApprovalStatus;
 import dev.docket.Cursor;
+import dev.docket.Decision;
 import dev.docket.IllegalJobStateException;
 import dev.docket.Job;
 import dev.docket.JobError;
@@ -19,6 +24,9 @@ import dev.docket.Page;
 import dev.docket.QueueDepth;
 import dev.docket.spi.ClaimRequest;
 import dev.docket.spi.ClaimedJob;
+import dev.docket.spi.Decided;
+import dev.docket.spi.NewApproval;
+import dev.docket.spi.PendingQuery;
 import dev.docket.spi.InsertResult;
 import dev.docket.spi.Lease;
 import dev.docket.spi.LeaseCheck;
@@ -47,6 +55,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -936,6 +945,300 @@ public abstract class StoreTck {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  // ------------------------------------------------------------------ approvals
+
+  /** Approval requests: created with their job, closed once, with the job, atomically. */
+  @Nested
+  class Approvals {
+
+    private NewJob gated(String... approvers) {
+      return aJob().awaitingApproval("needs a human", approvers).build();
+    }
+
+    private ApprovalId requestOf(NewJob j) {
+      return j.approval().orElseThrow().id();
+    }
+
+    private Decision approveBy(String who, String note) {
+      return new Decision(ApprovalStatus.APPROVED, who, T0.plusSeconds(60), note);
+    }
+
+    @Test
+    void insertWithApprovalStoresAPendingRequestAndTheJobIsNeverClaimed() {
+      NewJob n = gated("bob");
+      Job j = insert(n);
+      assertThat(j.status()).isEqualTo(JobStatus.AWAITING_APPROVAL);
+      ApprovalRequest a = store.approvals().find(requestOf(n)).orElseThrow();
+      assertThat(a.jobId()).isEqualTo(n.id());
+      assertThat(a.function()).isEqualTo(n.function());
+      assertThat(a.args().toString()).isEqualTo(n.args().toString());
+      assertThat(a.reason()).isEqualTo("needs a human");
+      assertThat(a.requestedBy()).isEqualTo("alice");
+      assertThat(a.approvers()).containsExactly("bob");
+      assertThat(a.status()).isEqualTo(ApprovalStatus.PENDING);
+      assertThat(a.decision()).isEmpty();
+      assertThat(a.createdAt()).isEqualTo(T0);
+      assertThat(store.approvals().findByJobs(List.of(n.id(), JobId.of("nope")))).containsExactly(a);
+      assertThat(claim("default", 10, T0.plusSeconds(3600))).isEmpty();
+      assertThat(store.jobs().promoteDue(T0.plusSeconds(3600), 10)).isEmpty();
+    }
+
+    @Test
+    void approvingQueuesTheJobAndRecordsWhoWhenAndWhy() {
+      NewJob n = gated();
+      insert(n);
+      Decided d = store.approvals().decide(requestOf(n), approveBy("carol", "looks fine")).orElseThrow();
+      assertThat(d.request().status()).isEqualTo(ApprovalStatus.APPROVED);
+      assertThat(d.request().decidedBy()).contains("carol");
+      assertThat(d.request().decidedAt()).contains(T0.plusSeconds(60));
+      assertThat(d.request().decisionNote()).contains("looks fine");
+      assertThat(d.job().status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(store.approvals().find(requestOf(n))).contains(d.request());
+      JobEvent last = lastEvent(n.id());
+      assertThat(last.from()).contains(JobStatus.AWAITING_APPROVAL);
+      assertThat(last.to()).isEqualTo(JobStatus.QUEUED);
+      assertThat(last.by()).isEqualTo("carol");
+      assertThat(last.detail()).contains("looks fine");
+      assertThat(claim("default", 10, T0.plusSeconds(60))).extracting(c -> c.job().id()).containsExactly(n.id());
+      assertHistoryFollowsTable(n.id());
+    }
+
+    @Test
+    void approvingAJobWhoseRunTimeIsAheadSchedulesIt() {
+      NewJob n = aJob().dueAt(T0.plusSeconds(7200)).awaitingApproval("later").build();
+      insert(n);
+      Decided d = store.approvals().decide(requestOf(n), approveBy("carol", "")).orElseThrow();
+      assertThat(d.job().status()).isEqualTo(JobStatus.SCHEDULED);
+      assertThat(d.job().scheduledAt()).isEqualTo(T0.plusSeconds(7200));
+      assertThat(store.jobs().promoteDue(T0.plusSeconds(7200), 10)).extracting(Job::id).containsExactly(n.id());
+    }
+
+    @Test
+    void rejectingEndsTheJobRejectedWithTheReason() {
+      NewJob n = gated();
+      insert(n);
+      Decided d =
+          store.approvals()
+              .decide(requestOf(n), new Decision(ApprovalStatus.REJECTED, "carol", T0.plusSeconds(5), "too risky"))
+              .orElseThrow();
+      assertThat(d.request().status()).isEqualTo(ApprovalStatus.REJECTED);
+      assertThat(d.request().decisionNote()).contains("too risky");
+      assertThat(d.job().status()).isEqualTo(JobStatus.REJECTED);
+      assertThat(d.job().finishedAt()).contains(T0.plusSeconds(5));
+      assertThat(lastEvent(n.id()).detail()).contains("too risky");
+      assertThat(lastEvent(n.id()).by()).isEqualTo("carol");
+      assertThatThrownBy(() -> store.jobs().retry(n.id(), T0, "alice")).isInstanceOf(IllegalJobStateException.class);
+    }
+
+    @Test
+    void aRequestIsDecidedOnceAndTheSecondDecisionConflictsWithoutWriting() {
+      NewJob n = gated();
+      insert(n);
+      store.approvals().decide(requestOf(n), approveBy("carol", "first")).orElseThrow();
+      int events = store.jobs().events(n.id()).size();
+      assertThatThrownBy(
+              () ->
+                  store.approvals()
+                      .decide(requestOf(n), new Decision(ApprovalStatus.REJECTED, "dave", T0, "second")))
+          .isInstanceOfSatisfying(
+              ApprovalConflictException.class, e -> assertThat(e.current()).isEqualTo(ApprovalStatus.APPROVED));
+      assertThat(store.approvals().find(requestOf(n)).orElseThrow().decidedBy()).contains("carol");
+      assertThat(store.jobs().find(n.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(store.jobs().events(n.id())).hasSize(events);
+    }
+
+    @Test
+    void decidingAnUnknownRequestFindsNothing() {
+      assertThat(store.approvals().decide(ApprovalId.of("apr_nope"), approveBy("carol", ""))).isEmpty();
+      assertThat(store.approvals().find(ApprovalId.of("apr_nope"))).isEmpty();
+    }
+
+    @Test
+    void expiryClosesOnlyRequestsWhoseTimeCame() {
+      NewJob soon =
+          aJob().approval(new NewApproval(ApprovalId.random(), "r", Set.of(), Optional.of(T0.plusSeconds(60)))).build();
+      NewJob later =
+          aJob().approval(new NewApproval(ApprovalId.random(), "r", Set.of(), Optional.of(T0.plusSeconds(600)))).build();
+      NewJob never = gated();
+      insert(soon);
+      insert(later);
+      insert(never);
+      assertThat(store.approvals().expireDue(T0.plusSeconds(59), 10)).isEmpty();
+      List<Decided> expired = store.approvals().expireDue(T0.plusSeconds(60), 10);
+      assertThat(expired).extracting(d -> d.job().id()).containsExactly(soon.id());
+      Decided d = expired.get(0);
+      assertThat(d.request().status()).isEqualTo(ApprovalStatus.EXPIRED);
+      assertThat(d.request().decidedBy()).contains("system");
+      assertThat(d.job().status()).isEqualTo(JobStatus.EXPIRED);
+      assertThat(lastEvent(soon.id()).to()).isEqualTo(JobStatus.EXPIRED);
+      assertThatThrownBy(() -> store.approvals().decide(requestOf(soon), approveBy("carol", "")))
+          .isInstanceOfSatisfying(
+              ApprovalConflictException.class, e -> assertThat(e.current()).isEqualTo(ApprovalStatus.EXPIRED));
+      assertThat(store.approvals().expireDue(T0.plusSeconds(100_000), 10)).extracting(x -> x.job().id()).containsExactly(later.id());
+      assertThat(store.jobs().find(never.id()).orElseThrow().status()).isEqualTo(JobStatus.AWAITING_APPROVAL);
+      assertHistoryFollowsTable(soon.id());
+    }
+
+    @Test
+    void cancellingAWaitingJobClosesItsRequest() {
+      NewJob n = gated();
+      insert(n);
+      Job j = store.jobs().requestCancel(n.id(), T0.plusSeconds(9), "alice").orElseThrow();
+      assertThat(j.status()).isEqualTo(JobStatus.CANCELLED);
+      ApprovalRequest a = store.approvals().find(requestOf(n)).orElseThrow();
+      assertThat(a.status()).isEqualTo(ApprovalStatus.CANCELLED);
+      assertThat(a.decidedBy()).contains("alice");
+      assertThat(a.decidedAt()).contains(T0.plusSeconds(9));
+      assertThatThrownBy(() -> store.approvals().decide(requestOf(n), approveBy("carol", "")))
+          .isInstanceOf(ApprovalConflictException.class);
+      assertThat(store.approvals().pending(PendingQuery.all(), Optional.empty(), 10).items()).isEmpty();
+    }
+
+    @Test
+    void aCancelledJobThatWasNeverApprovedCannotBeRetriedPastTheGate() {
+      NewJob n = gated();
+      insert(n);
+      store.jobs().requestCancel(n.id(), T0, "alice");
+      assertThatThrownBy(() -> store.jobs().retry(n.id(), T0, "alice"))
+          .isInstanceOf(IllegalJobStateException.class)
+          .hasMessageContaining("never approved");
+      assertThat(store.jobs().find(n.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+    }
+
+    @Test
+    void anApprovedJobThatFailedMayBeRetried() {
+      NewJob n = aJob().maxAttempts(1).awaitingApproval("r").build();
+      insert(n);
+      store.approvals().decide(requestOf(n), approveBy("carol", "")).orElseThrow();
+      ClaimedJob c = claim("default", 1, T0.plusSeconds(60)).get(0);
+      store.jobs().complete(c.lease(), new Outcome.Failed(JobError.of("boom", "x")), T0.plusSeconds(61));
+      assertThat(store.jobs().retry(n.id(), T0.plusSeconds(62), "alice").orElseThrow().status())
+          .isEqualTo(JobStatus.QUEUED);
+    }
+
+    @Test
+    void pendingListsOldestFirstInPagesAndHonoursTheScope() {
+      List<NewJob> made = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        NewJob n =
+            aJob()
+                .createdAt(T0.plusSeconds(i))
+                .owner(i == 4 ? "bob" : "alice")
+                .awaitingApproval("r" + i, i % 2 == 0 ? new String[] {"bob"} : new String[] {})
+                .build();
+        insert(n);
+        made.add(n);
+      }
+      insert(aJob().build()); // not gated
+      Page<ApprovalRequest> first = store.approvals().pending(PendingQuery.all(), Optional.empty(), 2);
+      assertThat(first.items()).extracting(ApprovalRequest::jobId).containsExactly(made.get(0).id(), made.get(1).id());
+      Page<ApprovalRequest> second = store.approvals().pending(PendingQuery.all(), first.next(), 2);
+      assertThat(second.items()).extracting(ApprovalRequest::jobId).containsExactly(made.get(2).id(), made.get(3).id());
+      Page<ApprovalRequest> third = store.approvals().pending(PendingQuery.all(), second.next(), 2);
+      assertThat(third.items()).extracting(ApprovalRequest::jobId).containsExactly(made.get(4).id());
+      assertThat(third.next()).isEmpty();
+
+      PendingQuery bobMayDecide = new PendingQuery(Optional.of("bob"), Optional.of("bob"));
+      assertThat(store.approvals().pending(bobMayDecide, Optional.empty(), 10).items())
+          .extracting(ApprovalRequest::jobId)
+          .containsExactly(made.get(0).id(), made.get(2).id());
+      PendingQuery notAlices = new PendingQuery(Optional.empty(), Optional.of("alice"));
+      assertThat(store.approvals().pending(notAlices, Optional.empty(), 10).items())
+          .extracting(ApprovalRequest::jobId)
+          .containsExactly(made.get(4).id());
+
+      store.approvals().decide(requestOf(made.get(1)), approveBy("carol", ""));
+      assertThat(store.approvals().pending(PendingQuery.all(), Optional.empty(), 10).items()).hasSize(4);
+    }
+
+    @Test
+    void racingDecisionsFromTwoStoresHaveExactlyOneWinner() throws Exception {
+      Store other = peer();
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (int round = 0; round < 50; round++) {
+          NewJob n = gated();
+          insert(n);
+          CyclicBarrier start = new CyclicBarrier(2);
+          Future<Boolean> approve =
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return tryDecide(store, requestOf(n), approveBy("carol", "yes"));
+                  });
+          Future<Boolean> reject =
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return tryDecide(
+                        other, requestOf(n), new Decision(ApprovalStatus.REJECTED, "dave", T0.plusSeconds(60), "no"));
+                  });
+          boolean approved = approve.get(30, TimeUnit.SECONDS);
+          boolean rejected = reject.get(30, TimeUnit.SECONDS);
+          assertThat(approved ^ rejected).as("round %d: exactly one winner", round).isTrue();
+          ApprovalRequest a = store.approvals().find(requestOf(n)).orElseThrow();
+          Job j = store.jobs().find(n.id()).orElseThrow();
+          assertThat(a.status()).isEqualTo(approved ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED);
+          assertThat(j.status()).isEqualTo(approved ? JobStatus.QUEUED : JobStatus.REJECTED);
+          assertThat(store.jobs().events(n.id()))
+              .filteredOn(e -> e.from().equals(Optional.of(JobStatus.AWAITING_APPROVAL)))
+              .hasSize(1);
+          if (approved) {
+            store.jobs().requestCancel(n.id(), T0, "alice"); // keep the ready set empty
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    @Test
+    void aDecisionRacingACancelLeavesAConsistentPair() throws Exception {
+      Store other = peer();
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (int round = 0; round < 40; round++) {
+          NewJob n = gated();
+          insert(n);
+          CyclicBarrier start = new CyclicBarrier(2);
+          Future<Boolean> approve =
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return tryDecide(store, requestOf(n), approveBy("carol", ""));
+                  });
+          Future<Optional<Job>> cancel =
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return other.jobs().requestCancel(n.id(), T0.plusSeconds(60), "alice");
+                  });
+          boolean approved = approve.get(30, TimeUnit.SECONDS);
+          assertThat(cancel.get(30, TimeUnit.SECONDS).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+          ApprovalRequest a = store.approvals().find(requestOf(n)).orElseThrow();
+          assertThat(a.status()).isEqualTo(approved ? ApprovalStatus.APPROVED : ApprovalStatus.CANCELLED);
+          assertThat(store.jobs().find(n.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+          assertHistoryFollowsTable(n.id());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    private boolean tryDecide(Store s, ApprovalId id, Decision d) {
+      try {
+        return s.approvals().decide(id, d).isPresent();
+      } catch (ApprovalConflictException e) {
+        return false;
+      }
+    }
+
+    private JobEvent lastEvent(JobId id) {
+      List<JobEvent> events = store.jobs().events(id);
+      return events.get(events.size() - 1);
     }
   }
 }

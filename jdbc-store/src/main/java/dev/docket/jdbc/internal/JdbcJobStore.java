@@ -167,6 +167,11 @@ public final class JdbcJobStore implements JobStore {
         }
       }
     }
+    List<NewJob> gated =
+        first.values().stream().filter(j -> j.approval().isPresent() && inserted.contains(j.id())).toList();
+    if (!gated.isEmpty()) {
+      JdbcApprovalStore.insertAll(h, gated);
+    }
     readyQueues.forEach(q -> signals.work(h, q));
     List<InsertResult> out = new ArrayList<>(jobs.size());
     Set<JobId> reported = new HashSet<>();
@@ -352,7 +357,16 @@ public final class JdbcJobStore implements JobStore {
     return db.read(h -> findIn(h, id, ""));
   }
 
-  private Optional<Job> findIn(Handle h, JobId id, String lockClause) {
+  /** {@code FOR UPDATE} where row locks matter (PostgreSQL); empty on H2 (writes are serial). */
+  String lockClause() {
+    return lock;
+  }
+
+  void signalWork(Handle h, String queue) {
+    signals.work(h, queue);
+  }
+
+  Optional<Job> findIn(Handle h, JobId id, String lockClause) {
     return h.createQuery("SELECT " + COLUMNS + " FROM <prefix>jobs WHERE id = :id" + lockClause)
         .bind("id", id.value())
         .map(JobRows.JOB)
@@ -892,6 +906,9 @@ public final class JdbcJobStore implements JobStore {
           if (n != 1) {
             throw new StoreException("job " + id + " changed during cancel; try again");
           }
+          if (j.status() == JobStatus.AWAITING_APPROVAL) {
+            JdbcApprovalStore.cancelOf(h, id, by, now);
+          }
           insertEvent(h, id, now, j.status(), JobStatus.CANCELLED, by, "");
           return findIn(h, id, "");
         });
@@ -908,6 +925,11 @@ public final class JdbcJobStore implements JobStore {
           Job j = current.get();
           if (j.status() != JobStatus.FAILED && j.status() != JobStatus.CANCELLED) {
             throw new IllegalJobStateException(id, j.status(), JobStatus.QUEUED);
+          }
+          Optional<dev.docket.ApprovalStatus> approval = JdbcApprovalStore.statusOf(h, id);
+          if (approval.isPresent() && approval.get() != dev.docket.ApprovalStatus.APPROVED) {
+            throw new IllegalJobStateException(
+                id, j.status(), JobStatus.QUEUED, "it was never approved; submit it again for a new approval");
           }
           int n =
               h.createUpdate(
@@ -943,7 +965,7 @@ public final class JdbcJobStore implements JobStore {
         .bind("detail", JobRows.truncate(detail, MAX_DETAIL));
   }
 
-  private static void insertEvent(
+  static void insertEvent(
       Handle h, JobId id, Instant at, @Nullable JobStatus from, JobStatus to, String by, String detail) {
     bindEvent(h.createUpdate(EVENT_INSERT), id, at, from, to, by, detail).execute();
   }

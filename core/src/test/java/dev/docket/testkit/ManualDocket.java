@@ -3,6 +3,7 @@ package dev.docket.testkit;
 import static org.awaitility.Awaitility.await;
 
 import dev.docket.Docket;
+import dev.docket.HitlGate;
 import dev.docket.JobQueue;
 import dev.docket.Principal;
 import dev.docket.ScopedDocket;
@@ -39,6 +40,10 @@ public final class ManualDocket implements AutoCloseable {
 
   public JobQueue jobs() {
     return docket.jobs();
+  }
+
+  public HitlGate hitl() {
+    return docket.hitl();
   }
 
   public ScopedDocket as(Principal p) {

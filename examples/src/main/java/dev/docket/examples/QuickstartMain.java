@@ -1,5 +1,7 @@
 package dev.docket.examples;
 
+import dev.docket.ApprovalRequest;
+import dev.docket.ApprovalSpec;
 import dev.docket.Backoff;
 import dev.docket.Docket;
 import dev.docket.DocketEvent;
@@ -8,6 +10,7 @@ import dev.docket.JobEvent;
 import dev.docket.JobId;
 import dev.docket.JobRequest;
 import dev.docket.JobStatus;
+import dev.docket.Principal;
 import dev.docket.jdbc.JdbcStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,8 +28,9 @@ import java.util.stream.Stream;
 
 /**
  * Docket's quick start: an engine on the embedded H2 default, a few handlers, and the queue's main
- * moves — a batch, a retry, a deferred job, a cancellation and a correlation group. Runs in a few
- * seconds and exits by itself: closing the engine stops its worker threads.
+ * moves — a batch, a retry, a deferred job, a cancellation and a correlation group — then a plugin
+ * tool call that waits for a human's approval. Runs in a few seconds and exits by itself: closing
+ * the engine stops its worker threads.
  */
 public final class QuickstartMain {
 
@@ -37,7 +41,9 @@ public final class QuickstartMain {
       List<JobEvent> retriedHistory,
       Job deferred,
       Job cancelled,
-      List<Job> group) {}
+      List<Job> group,
+      ApprovalRequest approval,
+      Job approved) {}
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
@@ -81,6 +87,8 @@ public final class QuickstartMain {
               }
               return null;
             })
+            .handler("post_announcement", ctx ->
+                "posted to " + ctx.args().get("channel").asText() + ": " + ctx.args().get("text").asText())
             .listener(event -> {
               if (event instanceof DocketEvent.JobChanged c && c.job().isFinished()) {
                 latch(finished, c.job().id()).countDown();
@@ -156,7 +164,32 @@ public final class QuickstartMain {
         out.printf(
             "   order-42  %-9s %s%n", j.status(), j.result().map(r -> r.asText()).orElse(""));
       }
-      summary = new Summary(batch, retried, history, deferred, cancelled, group);
+      section(out, "6. A plugin tool call flagged for approval, approved from code");
+      Principal assistant = Principal.user("assistant-bot");
+      Principal lead = Principal.user("ops-lead");
+      Job call =
+          docket.as(assistant).jobs().submit(
+              JobRequest.builder("post_announcement")
+                  .args("{\"channel\": \"#general\", \"text\": \"Release 1.0 is out\"}")
+                  .approval(ApprovalSpec.of("posts to all 4,000 members of #general")
+                      .approvers("ops-lead")
+                      .expiresIn(Duration.ofHours(4)))
+                  .build());
+      ApprovalRequest request = docket.as(assistant).hitl().forJob(call.id()).orElseThrow();
+      out.printf("   submitted: %s, approval request %s%n", call.status(), request.id());
+      out.printf(
+          "   ops-lead sees %d pending request(s): \"%s\"%n",
+          docket.as(lead).hitl().pending(50).items().size(), request.reason());
+      ApprovalRequest decided = docket.as(lead).hitl().approve(request.id(), "go ahead");
+      Job posted = awaitFinished(docket, finished, call.id());
+      out.printf(
+          "   %s by %s (\"%s\"), then the job ran: %s %s%n",
+          decided.status(),
+          decided.decidedBy().orElseThrow(),
+          decided.decisionNote().orElseThrow(),
+          posted.status(),
+          posted.result().orElseThrow().asText());
+      summary = new Summary(batch, retried, history, deferred, cancelled, group, decided, posted);
     }
     section(out, "Done");
     out.printf(

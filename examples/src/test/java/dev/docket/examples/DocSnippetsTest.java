@@ -2,6 +2,9 @@ package dev.docket.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.docket.ApprovalRequest;
+import dev.docket.ApprovalSpec;
+import dev.docket.ApprovalStatus;
 import dev.docket.Backoff;
 import dev.docket.Docket;
 import dev.docket.DocketEvent;
@@ -17,6 +20,7 @@ import dev.docket.JobStatus;
 import dev.docket.Page;
 import dev.docket.Principal;
 import dev.docket.QueueDepth;
+import dev.docket.Role;
 import dev.docket.jdbc.JdbcStore;
 import dev.docket.memory.InMemoryStore;
 import java.io.IOException;
@@ -225,6 +229,30 @@ class DocSnippetsTest {
       assertThat(owner).isEqualTo("alice");
       assertThat(alice.list(JobFilter.all(), 50).items()).extracting(Job::id).containsExactly(hers.id());
 
+      // tag::approval[]
+      Principal assistant = Principal.user("assistant-bot");
+      Job call = docket.as(assistant).jobs().submit(JobRequest.builder("send-email")
+          .args("{\"to\": \"all@example.com\", \"subject\": \"Price change\"}")
+          .queue("mail")
+          .approval(ApprovalSpec.of("mails every customer")  // shown to approvers
+              .approvers("ops-lead")                          // may decide without the APPROVER role
+              .expiresIn(Duration.ofHours(4)))                // then EXPIRED, never run
+          .build());                                          // AWAITING_APPROVAL: no worker claims it
+      ApprovalRequest request = docket.as(assistant).hitl().forJob(call.id()).orElseThrow();
+
+      var lead = docket.as(Principal.user("ops-lead")).hitl();
+      Page<ApprovalRequest> waiting = lead.pending(50);       // what this caller may decide, oldest first
+      ApprovalRequest approved = lead.approve(request.id(), "checked the copy"); // job -> QUEUED
+      // or lead.reject(request.id(), "not today")            // job -> REJECTED; a second decision: ApprovalConflictException
+      // end::approval[]
+      assertThat(waiting.items()).extracting(ApprovalRequest::id).containsExactly(request.id());
+      assertThat(approved.status()).isEqualTo(ApprovalStatus.APPROVED);
+      audit.await(call.id(), JobStatus.SUCCEEDED);
+      assertThat(audit.events)
+          .anyMatch(e -> e instanceof DocketEvent.ApprovalChanged a && a.request().status() == ApprovalStatus.APPROVED);
+      assertThat(docket.as(Principal.of("carol", Role.APPROVER)).hitl().get(request.id()).decidedBy())
+          .contains("ops-lead");
+
       int before = docket.jobs().list(JobFilter.all(), 500).items().size();
       // tag::errors[]
       String field = "";
@@ -259,7 +287,8 @@ class DocSnippetsTest {
       String doc = name.equals("readme") ? readme : javaApi;
       assertThat(doc).as("region %s quoted verbatim", name).contains(dedent(m.group(2)));
     }
-    assertThat(names).contains("readme", "handler", "build", "submit", "read", "page", "callers", "errors");
+    assertThat(names)
+        .contains("readme", "handler", "build", "submit", "read", "page", "callers", "approval", "errors");
   }
 
   private static String dedent(String block) {

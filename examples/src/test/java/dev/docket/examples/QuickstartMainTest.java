@@ -53,6 +53,11 @@ class QuickstartMainTest {
         .extracting(j -> j.result().orElseThrow().asText())
         .containsExactly("Hello, ship!", "Hello, charge!", "Hello, reserve!");
 
+    assertThat(s.approval().status()).isEqualTo(dev.docket.ApprovalStatus.APPROVED);
+    assertThat(s.approval().decidedBy()).contains("ops-lead");
+    assertThat(s.approved().status()).isEqualTo(SUCCEEDED);
+    assertThat(s.approved().owner()).isEqualTo("assistant-bot");
+
     String text = buf.toString(StandardCharsets.UTF_8);
     assertThat(text)
         .contains("Hello, Ada!", "Hello, Grace!", "Hello, Linus!")
@@ -60,6 +65,9 @@ class QuickstartMainTest {
         .contains("SUCCEEDED after 2 of 3 attempts")
         .contains("cancelRequested=true")
         .contains("order-42")
+        .contains("AWAITING_APPROVAL")
+        .contains("APPROVED by ops-lead")
+        .contains("posted to #general")
         .contains("the engine is closed");
   }
 }

@@ -226,6 +226,7 @@ class HitlTest {
   void aNamedApproverDecidesWithoutTheRoleAndSeesOnlyItsOwnRequests() {
     ManualDocket m = manual(builder());
     ApprovalRequest forBob = submitAsAlice(m, ApprovalSpec.of("r").approvers("bob"));
+    clock.advance(Duration.ofSeconds(1)); // pending lists oldest first
     ApprovalRequest notForBob = submitAsAlice(m, ApprovalSpec.of("r"));
     assertThat(m.as(BOB).hitl().pending(10).items()).extracting(ApprovalRequest::id).containsExactly(forBob.id());
     assertThat(m.as(BOB).hitl().find(notForBob.id())).isEmpty();

@@ -37,7 +37,8 @@ record CronFields(
         "month",
         1,
         12,
-        List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")),
+        List.of(
+            "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")),
     DAY_OF_WEEK("day-of-week", 0, 7, List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"));
 
     final String label;
@@ -249,9 +250,9 @@ record CronFields(
   }
 
   /**
-   * Whether the day fields can ever select a day. With the OR rule every week has a matching
-   * day; with the AND rule some allowed month must have an allowed day of month (Feb 29 counts),
-   * and every calendar date falls on every weekday within the 400-year Gregorian cycle.
+   * Whether the day fields can ever select a day. With the OR rule every week has a matching day;
+   * with the AND rule some allowed month must have an allowed day of month (Feb 29 counts), and
+   * every calendar date falls on every weekday within the 400-year Gregorian cycle.
    */
   boolean canEverMatch() {
     if (!dayStar && !weekdayStar) {
@@ -285,8 +286,8 @@ record CronFields(
 
   /**
    * The first matching wall-clock minute at or after {@code from} and before {@code end}, or null.
-   * Skips whole months, days and hours that cannot match, so the cost grows with the number of
-   * days scanned, never with minutes.
+   * Skips whole months, days and hours that cannot match, so the cost grows with the number of days
+   * scanned, never with minutes.
    *
    * @param from a whole minute
    */

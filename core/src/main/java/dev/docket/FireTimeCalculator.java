@@ -11,14 +11,14 @@ import java.time.zone.ZoneRules;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps wall-clock matches of {@link CronFields} to instants in a zone, with cronie's DST rules
- * (see {@link CronSchedule}).
+ * Maps wall-clock matches of {@link CronFields} to instants in a zone, with cronie's DST rules (see
+ * {@link CronSchedule}).
  *
- * <p>The time line is walked in segments of constant offset, from one zone transition to the
- * next. Inside a segment local time is monotonic, so the first match is found on wall-clock
- * fields and converted with the segment's offset. Crossing a transition applies the rules: a gap
- * fires fixed-time jobs that match a skipped minute once, at the transition instant; after an
- * overlap fixed-time jobs skip the repeated local times, which the first pass already covered.
+ * <p>The time line is walked in segments of constant offset, from one zone transition to the next.
+ * Inside a segment local time is monotonic, so the first match is found on wall-clock fields and
+ * converted with the segment's offset. Crossing a transition applies the rules: a gap fires
+ * fixed-time jobs that match a skipped minute once, at the transition instant; after an overlap
+ * fixed-time jobs skip the repeated local times, which the first pass already covered.
  */
 final class FireTimeCalculator {
 

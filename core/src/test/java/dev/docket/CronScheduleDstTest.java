@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * CEST -> 02:00 CET (01:00Z). America/New_York: gap 2026-03-08 02:00 EST -> 03:00 EDT (07:00Z),
  * overlap 2026-11-01 02:00 EDT -> 01:00 EST (06:00Z). Australia/Lord_Howe (30-minute shift): gap
  * 2026-10-04 02:00 -> 02:30 (+10:30 -> +11), overlap 2026-04-05 01:30-02:00 repeats.
- * Pacific/Chatham: gap 2026-09-27 02:45 -> 03:45 (+12:45 -> +13:45), overlap 2026-04-05 02:45-03:45.
+ * Pacific/Chatham: gap 2026-09-27 02:45 -> 03:45 (+12:45 -> +13:45), overlap 2026-04-05
+ * 02:45-03:45.
  */
 class CronScheduleDstTest {
 

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Random valid expressions against an independent brute-force reference: the generator knows
- * which values each field text selects, and the reference walks minute by minute.
+ * Random valid expressions against an independent brute-force reference: the generator knows which
+ * values each field text selects, and the reference walks minute by minute.
  */
 class CronSchedulePropertyTest {
 
@@ -109,7 +109,10 @@ class CronSchedulePropertyTest {
               from = x + offset;
               to = from;
             } else {
-              text = randomCase(rnd, names.get(Math.min(x, y))) + "-" + randomCase(rnd, names.get(Math.max(x, y)));
+              text =
+                  randomCase(rnd, names.get(Math.min(x, y)))
+                      + "-"
+                      + randomCase(rnd, names.get(Math.max(x, y)));
               from = Math.min(x, y) + offset;
               to = Math.max(x, y) + offset;
             }
@@ -190,7 +193,8 @@ class CronSchedulePropertyTest {
 
   private static List<Instant> bruteForceUtc(Spec spec, Instant after, Instant end, int count) {
     List<Instant> out = new ArrayList<>();
-    LocalDateTime t = LocalDateTime.ofInstant(after, ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES);
+    LocalDateTime t =
+        LocalDateTime.ofInstant(after, ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES);
     LocalDateTime stop = LocalDateTime.ofInstant(end, ZoneOffset.UTC);
     t = t.plusMinutes(1);
     while (!t.isAfter(stop) && out.size() < count) {

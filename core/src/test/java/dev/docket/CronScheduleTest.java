@@ -287,7 +287,8 @@ class CronScheduleTest {
             InvalidRequestException.class,
             e -> {
               assertThat(e.field()).isEqualTo("count");
-              assertThat(e.getMessage()).isEqualTo("count: must be between 1 and 1000, was " + count);
+              assertThat(e.getMessage())
+                  .isEqualTo("count: must be between 1 and 1000, was " + count);
             });
   }
 
@@ -320,8 +321,11 @@ class CronScheduleTest {
 
   @Test
   void blankAndWrongFieldCountsAreRejected() {
-    rejects("", "must not be blank; write 5 fields such as '0 9 * * MON' or a macro such as @daily");
-    rejects(" \t ", "must not be blank; write 5 fields such as '0 9 * * MON' or a macro such as @daily");
+    rejects(
+        "", "must not be blank; write 5 fields such as '0 9 * * MON' or a macro such as @daily");
+    rejects(
+        " \t ",
+        "must not be blank; write 5 fields such as '0 9 * * MON' or a macro such as @daily");
     rejects(
         "0 9 * *",
         "expected 5 fields (minute hour day-of-month month day-of-week) or a macro such as @daily,"
@@ -358,13 +362,16 @@ class CronScheduleTest {
       value = {
         "5-1 * * * *     | minute field '5-1' is a reversed range; write the lower value first",
         "0 0 * DEC-JAN * | month field 'DEC-JAN' is a reversed range; write the lower value first",
-        "0 0 * * 3-1/2   | day-of-week field '3-1/2' is a reversed range; write the lower value first",
+        "0 0 * * 3-1/2   | day-of-week field '3-1/2' is a reversed range; write the lower value"
+            + " first",
         "*/0 * * * *     | minute field '*/0' has step 0; a step must be at least 1",
         "0 1-5/0 * * *   | hour field '1-5/0' has step 0; a step must be at least 1",
         "*/x * * * *     | minute field '*/x' has a step 'x' that is not a number",
         "*/ * * * *      | minute field '*/' has a step '' that is not a number",
-        "5/10 * * * *    | minute field '5/10' has a step after a single value; write 5-59/10 or */10",
-        "0 0 1/2 * *     | day-of-month field '1/2' has a step after a single value; write 1-31/2 or */2",
+        "5/10 * * * *    | minute field '5/10' has a step after a single value; write 5-59/10 or"
+            + " */10",
+        "0 0 1/2 * *     | day-of-month field '1/2' has a step after a single value; write 1-31/2"
+            + " or */2",
         "1,,2 * * * *    | minute field '1,,2' has an empty list element",
         "1, * * * *      | minute field '1,' has an empty list element",
         "x * * * *       | minute field 'x' is not a number",
@@ -422,7 +429,17 @@ class CronScheduleTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"Mars/Olympus", "", " ", "+25:00", "+02:00", "Z", "UTC+1", "europe/amsterdam", "PST"})
+      strings = {
+        "Mars/Olympus",
+        "",
+        " ",
+        "+25:00",
+        "+02:00",
+        "Z",
+        "UTC+1",
+        "europe/amsterdam",
+        "PST"
+      })
   void zoneRejectsUnknownIdsAndOffsets(String id) {
     assertThatThrownBy(() -> CronSchedule.zone(id))
         .isInstanceOfSatisfying(
@@ -448,9 +465,13 @@ class CronScheduleTest {
   void fixedOffsetZoneWithoutDst() {
     // Asia/Kolkata is +05:30 all year.
     ZoneId kolkata = ZoneId.of("Asia/Kolkata");
-    assertThat(CronSchedule.parse("30 9 * * *").nextFireTimes(kolkata, Instant.parse("2026-03-29T00:00:00Z"), 2))
+    assertThat(
+            CronSchedule.parse("30 9 * * *")
+                .nextFireTimes(kolkata, Instant.parse("2026-03-29T00:00:00Z"), 2))
         .isEqualTo(instants("2026-03-29T04:00:00Z", "2026-03-30T04:00:00Z"));
-    assertThat(CronSchedule.parse("0 0 1 1 *").nextFireTime(kolkata, Instant.parse("2026-06-01T00:00:00Z")))
+    assertThat(
+            CronSchedule.parse("0 0 1 1 *")
+                .nextFireTime(kolkata, Instant.parse("2026-06-01T00:00:00Z")))
         .contains(Instant.parse("2026-12-31T18:30:00Z"));
   }
 }

@@ -112,7 +112,7 @@ public final class Actions implements ActionRegistry {
       throw new InvalidRequestException(
           "action",
           "name '"
-              + name
+              + abbreviate(String.valueOf(name))
               + "' of "
               + action.getClass().getName()
               + " must match "
@@ -175,6 +175,11 @@ public final class Actions implements ActionRegistry {
       wrapped.initCause(e);
       throw wrapped;
     }
+  }
+
+  private static String abbreviate(String value) {
+    String printable = value.replaceAll("\\p{Cntrl}", "?");
+    return printable.length() <= 40 ? printable : printable.substring(0, 40) + "…";
   }
 
   @Override

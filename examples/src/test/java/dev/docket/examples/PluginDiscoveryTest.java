@@ -16,12 +16,15 @@ import dev.docket.action.Action;
 import dev.docket.internal.action.ActionJobHandler;
 import dev.docket.internal.action.Actions;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +118,26 @@ class PluginDiscoveryTest {
               assertThat(e.action()).isEqualTo("count_letters");
               assertThat(e.getMessage()).contains("count_words");
             });
+  }
+
+  @Test
+  void pluginsGuideQuotesThePluginVerbatim() throws Exception {
+    String doc = Files.readString(Path.of("../docs/plugins.md"));
+    String plugin =
+        Files.readString(
+            Path.of("plugin/src/main/java/dev/docket/examples/plugin/WordCountPlugin.java"));
+    String action =
+        Files.readString(
+            Path.of("plugin/src/main/java/dev/docket/examples/plugin/CountWordsAction.java"));
+    String services =
+        Files.readString(
+            Path.of("plugin/src/main/resources/META-INF/services/dev.docket.action.ActionProvider"));
+
+    assertThat(doc).contains(plugin.substring(plugin.indexOf("public final class")).strip());
+    assertThat(doc).contains(services.strip());
+    Matcher run = Pattern.compile("\\n(  @Override\\n  public Object run.*?\\n  })\\n", Pattern.DOTALL).matcher(action);
+    assertThat(run.find()).isTrue();
+    assertThat(doc).contains(run.group(1).replaceAll("(?m)^  ", ""));
   }
 
   /** A hand-written job context for one fire of {@link #TASK}, owned by {@code alice}. */

@@ -144,7 +144,12 @@ public final class ActionJobHandler implements JobHandler {
     Instant fireTime = fireTimeOf(ctx.jobId());
     Actions.check(action, ctx.args());
     ctx.checkCancelled();
-    log.debug("job {}: task {} runs action {} for its fire at {}", ctx.jobId(), taskId, action.name(), fireTime);
+    log.debug(
+        "job {}: task {} runs action {} for its fire at {}",
+        ctx.jobId(),
+        taskId,
+        action.name(),
+        fireTime);
     return action.run(new Fire(taskId, fireTime, ctx));
   }
 

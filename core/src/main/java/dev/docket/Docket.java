@@ -4,7 +4,16 @@ import dev.docket.internal.engine.Engine;
 import dev.docket.internal.engine.EngineSettings;
 import dev.docket.internal.engine.Engines;
 import dev.docket.internal.engine.ScopedJobQueue;
+import dev.docket.action.Action;
+import dev.docket.action.AiTrigger;
+import dev.docket.action.MessageSender;
+import dev.docket.action.NotesQuery;
+import dev.docket.action.RunQueryAction;
+import dev.docket.action.SendMessageAction;
+import dev.docket.action.TriggerAiAction;
+import dev.docket.internal.action.Actions;
 import dev.docket.internal.hitl.ScopedHitlGate;
+import dev.docket.internal.schedule.ScopedScheduler;
 import dev.docket.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,12 +87,31 @@ public final class Docket implements AutoCloseable {
     return system.hitl();
   }
 
+  /** The scheduled tasks, with every right. */
+  public Scheduler scheduler() {
+    return system.scheduler();
+  }
+
+  /**
+   * The actions scheduled tasks may run: the built-ins whose ports were given, those registered
+   * on the builder and those discovered from plugin jars. More may be registered at run time.
+   */
+  public ActionRegistry actions() {
+    return engine.settings().actions();
+  }
+
   /** The engine's APIs as {@code principal} sees them: its own objects only, unless admin. */
   public ScopedDocket as(Principal principal) {
     Objects.requireNonNull(principal, "principal");
     ScopedJobQueue queue = new ScopedJobQueue(engine, principal);
     ScopedHitlGate gate = new ScopedHitlGate(engine.approvals(), principal);
+    ScopedScheduler tasks = new ScopedScheduler(engine.schedules(), principal, engine::schedulesChanged);
     return new ScopedDocket() {
+      @Override
+      public Scheduler scheduler() {
+        return tasks;
+      }
+
       @Override
       public HitlGate hitl() {
         return gate;
@@ -158,6 +186,12 @@ public final class Docket implements AutoCloseable {
     private int maxArgsBytes = DEFAULT_MAX_ARGS_BYTES;
     private int prefetch = -1;
     private SelfApproval selfApproval = SelfApproval.FORBIDDEN;
+    private final List<Action> actions = new ArrayList<>();
+    private @Nullable ClassLoader discoverFrom;
+    private @Nullable MessageSender messageSender;
+    private @Nullable AiTrigger aiTrigger;
+    private @Nullable NotesQuery notesQuery;
+    private String scheduleQueue = JobRequest.DEFAULT_QUEUE;
 
     private Builder() {}
 
@@ -312,6 +346,49 @@ public final class Docket implements AutoCloseable {
       return this;
     }
 
+    /** Registers a custom action that scheduled tasks may run. */
+    public Builder action(Action action) {
+      actions.add(Objects.requireNonNull(action, "action"));
+      return this;
+    }
+
+    /**
+     * Registers the actions of every {@link dev.docket.action.ActionProvider} that {@link
+     * java.util.ServiceLoader} finds through {@code loader} (plugin jars on the class path). A
+     * provider that fails is logged and skipped.
+     */
+    public Builder discoverActions(ClassLoader loader) {
+      this.discoverFrom = Objects.requireNonNull(loader, "loader");
+      return this;
+    }
+
+    /**
+     * Where {@code send_message} posts (and {@code run_query} its results): registers the built-in
+     * {@code send_message} action, and with {@link #notesQuery} also {@code run_query}.
+     */
+    public Builder messageSender(MessageSender sender) {
+      this.messageSender = Objects.requireNonNull(sender, "messageSender");
+      return this;
+    }
+
+    /** What {@code trigger_ai} calls: registers the built-in {@code trigger_ai} action. */
+    public Builder aiTrigger(AiTrigger trigger) {
+      this.aiTrigger = Objects.requireNonNull(trigger, "aiTrigger");
+      return this;
+    }
+
+    /** What {@code run_query} runs (it posts through the {@link #messageSender}). */
+    public Builder notesQuery(NotesQuery query) {
+      this.notesQuery = Objects.requireNonNull(query, "notesQuery");
+      return this;
+    }
+
+    /** The queue scheduled tasks' fires go to; {@value JobRequest#DEFAULT_QUEUE} by default. */
+    public Builder scheduleQueue(String queue) {
+      this.scheduleQueue = Checks.queue("scheduleQueue", queue);
+      return this;
+    }
+
     private static Duration positive(String field, Duration d) {
       Objects.requireNonNull(d, field);
       if (d.isNegative() || d.isZero()) {
@@ -352,6 +429,25 @@ public final class Docket implements AutoCloseable {
       } else if (w.isEmpty()) {
         w.put(JobRequest.DEFAULT_QUEUE, DEFAULT_WORKERS);
       }
+      Actions registry = new Actions();
+      if (messageSender != null) {
+        registry.register(SendMessageAction.of(messageSender));
+      }
+      if (aiTrigger != null) {
+        registry.register(TriggerAiAction.of(aiTrigger));
+      }
+      if (notesQuery != null) {
+        if (messageSender == null) {
+          throw new IllegalStateException("run_query posts its results: give messageSender(…) with notesQuery(…)");
+        }
+        registry.register(RunQueryAction.of(notesQuery, messageSender));
+      }
+      for (Action a : actions) {
+        registry.register(a);
+      }
+      if (discoverFrom != null) {
+        registry.loadProviders(discoverFrom);
+      }
       EngineSettings settings =
           new EngineSettings(
               nodeId == null ? NodeId.random() : nodeId,
@@ -369,7 +465,9 @@ public final class Docket implements AutoCloseable {
               poll,
               maxArgsBytes,
               !acceptUnknownFunctions,
-              selfApproval);
+              selfApproval,
+              registry,
+              scheduleQueue);
       return new Docket(new Engine(settings, store));
     }
   }

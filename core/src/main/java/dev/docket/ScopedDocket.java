@@ -14,4 +14,7 @@ public interface ScopedDocket {
 
   /** The approval gate, scoped to the caller. */
   HitlGate hitl();
+
+  /** The scheduled tasks, scoped to the caller. */
+  Scheduler scheduler();
 }

@@ -19,7 +19,13 @@ import dev.docket.JobStatus;
 import dev.docket.NodeId;
 import dev.docket.Page;
 import dev.docket.QueueDepth;
+import dev.docket.ScheduledTask;
+import dev.docket.TaskId;
 import dev.docket.spi.ApprovalStore;
+import dev.docket.spi.FirePlan;
+import dev.docket.spi.Fired;
+import dev.docket.spi.NewTask;
+import dev.docket.spi.ScheduleStore;
 import dev.docket.spi.ClaimRequest;
 import dev.docket.spi.Decided;
 import dev.docket.spi.PendingQuery;
@@ -51,7 +57,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,6 +76,7 @@ public final class InMemoryStore implements Store {
   private final MemoryJobStore jobs;
   private final MemoryNodeStore nodes;
   private final MemoryApprovalStore approvals;
+  private final MemoryScheduleStore schedules;
 
   /** An empty store. */
   public InMemoryStore() {
@@ -79,6 +88,7 @@ public final class InMemoryStore implements Store {
     this.jobs = new MemoryJobStore(state);
     this.nodes = new MemoryNodeStore(state);
     this.approvals = new MemoryApprovalStore(state, jobs);
+    this.schedules = new MemoryScheduleStore(state, jobs);
   }
 
   /** Another store instance over the same data (a second node on the same database). */
@@ -94,6 +104,11 @@ public final class InMemoryStore implements Store {
   @Override
   public ApprovalStore approvals() {
     return approvals;
+  }
+
+  @Override
+  public ScheduleStore schedules() {
+    return schedules;
   }
 
   @Override
@@ -121,6 +136,7 @@ public final class InMemoryStore implements Store {
     final Map<JobId, ApprovalRow> approvalOfJob = new HashMap<>();
     /** Pending requests, oldest first. */
     final NavigableSet<ApprovalRow> pending = new TreeSet<>(OLDEST_FIRST);
+    final Map<TaskId, TaskRow> tasks = new HashMap<>();
     long sequence;
 
     <T> T locked(Supplier<T> action) {
@@ -180,6 +196,15 @@ public final class InMemoryStore implements Store {
           expiresAt,
           status,
           Optional.ofNullable(decision));
+    }
+  }
+
+  /** The mutable record behind a scheduled task; only touched under the lock. */
+  private static final class TaskRow {
+    ScheduledTask task;
+
+    TaskRow(ScheduledTask task) {
+      this.task = task;
     }
   }
 
@@ -772,6 +797,144 @@ public final class InMemoryStore implements Store {
             }
             return out;
           });
+    }
+  }
+
+  private static final class MemoryScheduleStore implements ScheduleStore {
+    private final State s;
+    private final MemoryJobStore jobs;
+
+    MemoryScheduleStore(State s, MemoryJobStore jobs) {
+      this.s = s;
+      this.jobs = jobs;
+    }
+
+    /** The stored task with its last job's current status. */
+    private ScheduledTask snapshot(ScheduledTask t) {
+      Optional<JobStatus> last = t.lastJobId().map(s.rows::get).map(r -> r.status);
+      return new ScheduledTask(
+          t.id(), t.name(), t.schedule(), t.timezone(), t.action(), t.args().deepCopy(), t.enabled(),
+          t.misfirePolicy(), t.owner(), t.createdAt(), t.updatedAt(), t.nextRunAt(), t.lastRunAt(),
+          t.lastJobId(), last);
+    }
+
+    @Override
+    public ScheduledTask insert(NewTask n) {
+      return s.locked(
+          () -> {
+            if (s.tasks.containsKey(n.id())) {
+              throw new IllegalArgumentException("task " + n.id() + " exists");
+            }
+            ScheduledTask t =
+                new ScheduledTask(
+                    n.id(), n.name(), n.schedule(), n.timezone(), n.action(), n.args().deepCopy(),
+                    n.enabled(), n.misfirePolicy(), n.owner(), n.createdAt(), n.createdAt(),
+                    n.nextRunAt(), Optional.empty(), Optional.empty(), Optional.empty());
+            s.tasks.put(t.id(), new TaskRow(t));
+            return snapshot(t);
+          });
+    }
+
+    @Override
+    public Optional<ScheduledTask> update(TaskId id, UnaryOperator<ScheduledTask> change) {
+      return s.locked(
+          () -> {
+            TaskRow row = s.tasks.get(id);
+            if (row == null) {
+              return Optional.<ScheduledTask>empty();
+            }
+            ScheduledTask old = row.task;
+            ScheduledTask c = change.apply(snapshot(old));
+            row.task =
+                new ScheduledTask(
+                    old.id(), c.name(), c.schedule(), c.timezone(), c.action(), c.args().deepCopy(),
+                    c.enabled(), c.misfirePolicy(), old.owner(), old.createdAt(), c.updatedAt(),
+                    c.nextRunAt(), old.lastRunAt(), old.lastJobId(), Optional.empty());
+            return Optional.of(snapshot(row.task));
+          });
+    }
+
+    @Override
+    public boolean delete(TaskId id) {
+      return s.locked(() -> s.tasks.remove(id) != null);
+    }
+
+    @Override
+    public Optional<ScheduledTask> find(TaskId id) {
+      return s.locked(() -> Optional.ofNullable(s.tasks.get(id)).map(r -> snapshot(r.task)));
+    }
+
+    @Override
+    public Page<ScheduledTask> list(Optional<String> owner, Optional<Cursor> after, int limit) {
+      return s.locked(
+          () -> {
+            Comparator<ScheduledTask> newest =
+                Comparator.comparing(ScheduledTask::createdAt).thenComparing(t -> t.id().value()).reversed();
+            List<ScheduledTask> all =
+                s.tasks.values().stream()
+                    .map(r -> r.task)
+                    .filter(t -> owner.isEmpty() || owner.get().equals(t.owner()))
+                    .filter(
+                        t ->
+                            after.isEmpty()
+                                || t.createdAt().isBefore(after.get().createdAt())
+                                || t.createdAt().equals(after.get().createdAt())
+                                    && t.id().value().compareTo(after.get().id()) < 0)
+                    .sorted(newest)
+                    .toList();
+            List<ScheduledTask> items = all.stream().limit(limit).map(this::snapshot).toList();
+            Optional<Cursor> next =
+                all.size() > limit
+                    ? Optional.of(Cursor.after(items.get(limit - 1).createdAt(), items.get(limit - 1).id().value()))
+                    : Optional.empty();
+            return new Page<>(items, next);
+          });
+    }
+
+    @Override
+    public List<Fired> fireDue(Instant now, int limit, Function<ScheduledTask, FirePlan> planner) {
+      return s.locked(
+          () -> {
+            List<TaskRow> due =
+                s.tasks.values().stream()
+                    .filter(r -> r.task.enabled() && r.task.nextRunAt().isPresent() && !r.task.nextRunAt().get().isAfter(now))
+                    .sorted(Comparator.comparing((TaskRow r) -> r.task.nextRunAt().orElseThrow()).thenComparing(r -> r.task.id().value()))
+                    .limit(limit)
+                    .toList();
+            List<Fired> out = new ArrayList<>();
+            for (TaskRow r : due) {
+              ScheduledTask t = r.task;
+              Instant fireTime = t.nextRunAt().orElseThrow();
+              FirePlan plan = planner.apply(snapshot(t));
+              Optional<Job> job = Optional.empty();
+              boolean inserted = false;
+              if (plan.job().isPresent()) {
+                InsertResult ir = jobs.insertAll(List.of(plan.job().get()), "system").get(0);
+                job = Optional.of(ir.job());
+                inserted = ir.inserted();
+              }
+              r.task =
+                  new ScheduledTask(
+                      t.id(), t.name(), t.schedule(), t.timezone(), t.action(), t.args(), t.enabled(),
+                      t.misfirePolicy(), t.owner(), t.createdAt(), t.updatedAt(), plan.nextRunAt(),
+                      job.isPresent() ? Optional.of(fireTime) : t.lastRunAt(),
+                      job.isPresent() ? job.map(Job::id) : t.lastJobId(),
+                      Optional.empty());
+              out.add(new Fired(snapshot(r.task), fireTime, job, inserted));
+            }
+            return out;
+          });
+    }
+
+    @Override
+    public Optional<Instant> nextDue() {
+      return s.locked(
+          () ->
+              s.tasks.values().stream()
+                  .filter(r -> r.task.enabled())
+                  .map(r -> r.task.nextRunAt())
+                  .flatMap(Optional::stream)
+                  .min(Comparator.naturalOrder()));
     }
   }
 

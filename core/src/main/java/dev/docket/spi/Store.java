@@ -12,6 +12,9 @@ public interface Store extends AutoCloseable {
   /** Approval requests of jobs that wait for a human. */
   ApprovalStore approvals();
 
+  /** Cron scheduled tasks and their fires. */
+  ScheduleStore schedules();
+
   /** The registry of running engines. */
   NodeStore nodes();
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.docket.Docket;
 import dev.docket.HitlGate;
 import dev.docket.JobQueue;
+import dev.docket.Scheduler;
 import dev.docket.Principal;
 import dev.docket.ScopedDocket;
 import dev.docket.internal.engine.Engine;
@@ -102,6 +103,15 @@ public final class ManualDocket implements AutoCloseable {
   /** Expires the approval requests whose time ran out; returns how many. */
   public int expireApprovals() {
     return engine.approvals().expireOnce();
+  }
+
+  /** Fires the scheduled tasks that are due at the clock's current time; returns how many fired. */
+  public int fireSchedules() {
+    return engine.schedules().fireOnce();
+  }
+
+  public Scheduler scheduler() {
+    return docket.scheduler();
   }
 
   public int running() {

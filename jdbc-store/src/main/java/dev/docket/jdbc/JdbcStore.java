@@ -7,11 +7,13 @@ import dev.docket.jdbc.internal.Dialect;
 import dev.docket.jdbc.internal.JdbcJobStore;
 import dev.docket.jdbc.internal.JdbcApprovalStore;
 import dev.docket.jdbc.internal.JdbcNodeStore;
+import dev.docket.jdbc.internal.JdbcScheduleStore;
 import dev.docket.jdbc.internal.PgSignals;
 import dev.docket.jdbc.internal.SchemaMigrator;
 import dev.docket.spi.JobStore;
 import dev.docket.spi.ApprovalStore;
 import dev.docket.spi.NodeStore;
+import dev.docket.spi.ScheduleStore;
 import dev.docket.spi.Store;
 import dev.docket.spi.StoreException;
 import dev.docket.spi.StoreSignals;
@@ -52,6 +54,7 @@ public final class JdbcStore implements Store {
   private final JdbcJobStore jobs;
   private final JdbcNodeStore nodes;
   private final JdbcApprovalStore approvals;
+  private final JdbcScheduleStore schedules;
   private final @Nullable PgSignals signals;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -89,6 +92,7 @@ public final class JdbcStore implements Store {
     this.jobs = new JdbcJobStore(db, b.leaseClock, signals != null ? signals : PgSignals.NONE);
     this.nodes = new JdbcNodeStore(db);
     this.approvals = new JdbcApprovalStore(db, jobs);
+    this.schedules = new JdbcScheduleStore(db, jobs);
     log.info(
         "Docket JDBC store on {} ({}), table prefix '{}', leases on the {} clock",
         dialect.migrationFolder(),
@@ -157,6 +161,11 @@ public final class JdbcStore implements Store {
   @Override
   public ApprovalStore approvals() {
     return approvals;
+  }
+
+  @Override
+  public ScheduleStore schedules() {
+    return schedules;
   }
 
   @Override

@@ -19,7 +19,9 @@ import dev.docket.Principal;
 import dev.docket.QueueDepth;
 import dev.docket.Cursor;
 import dev.docket.ApprovalId;
+import dev.docket.internal.action.ActionJobHandler;
 import dev.docket.internal.hitl.ApprovalService;
+import dev.docket.internal.schedule.ScheduleService;
 import dev.docket.internal.json.Json;
 import dev.docket.internal.security.Access;
 import dev.docket.spi.ClaimRequest;
@@ -84,6 +86,7 @@ public final class Engine {
   private final Wakeup watchdogWakeup = new Wakeup();
   private final Wakeup maintenanceWakeup = new Wakeup();
   private final Wakeup reaperWakeup = new Wakeup();
+  private final Wakeup schedulerWakeup = new Wakeup();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Set after the acker flushed: heartbeats, watchdog and reaper run through the shutdown. */
@@ -99,6 +102,8 @@ public final class Engine {
   private volatile @Nullable Thread acker;
   private volatile boolean shuttingDown;
   private final ApprovalService approvals;
+  private final ScheduleService schedules;
+  private final ActionJobHandler actionHandler;
 
   public Engine(EngineSettings settings, Store store) {
     this.settings = settings;
@@ -126,6 +131,32 @@ public final class Engine {
                 publish(event);
               }
             });
+    this.actionHandler = new ActionJobHandler(settings.actions());
+    this.schedules =
+        new ScheduleService(
+            store,
+            settings.clock(),
+            settings.actions(),
+            settings.scheduleQueue(),
+            settings.defaultMaxAttempts(),
+            settings.maxArgsBytes(),
+            fired -> {
+              boolean wake = false;
+              for (dev.docket.spi.Fired f : fired) {
+                if (f.inserted() && f.job().isPresent()) {
+                  publishChange(f.job().get(), null, "system", "fired by task " + f.task().id() + " for " + f.fireTime());
+                  wake = true;
+                }
+              }
+              if (wake) {
+                dispatchWakeup.signal();
+              }
+            });
+  }
+
+  /** The scheduler's service. */
+  public ScheduleService schedules() {
+    return schedules;
   }
 
   /** The approval gate's service. */
@@ -202,6 +233,7 @@ public final class Engine {
       loop("docket-watchdog", watchdogWakeup, this::watchdogLoopStep);
     }
     loop("docket-heartbeat", maintenanceWakeup, this::heartbeatLoopStep);
+    loop("docket-scheduler", schedulerWakeup, this::schedulerLoopStep);
     loop("docket-reaper", reaperWakeup, this::reaperLoopStep);
     log.info("Docket {} started", settings.nodeId());
   }
@@ -276,6 +308,27 @@ public final class Engine {
     return settings.heartbeatInterval();
   }
 
+  private Duration schedulerLoopStep() {
+    int fired = schedules.fireOnce();
+    if (fired >= ScheduleService.FIRE_BATCH) {
+      return Duration.ZERO;
+    }
+    Duration wait = settings.pollInterval();
+    Optional<Instant> due = schedules.nextDue();
+    if (due.isPresent()) {
+      Duration until = Duration.between(settings.clock().instant(), due.get());
+      if (until.compareTo(wait) < 0) {
+        wait = until.isNegative() ? Duration.ZERO : until;
+      }
+    }
+    return wait;
+  }
+
+  /** Tells the scheduler loop that tasks changed, so it recomputes how long to wait. */
+  public void schedulesChanged() {
+    schedulerWakeup.signal();
+  }
+
   private Duration reaperLoopStep() {
     int reaped = reapOnce();
     int expired = approvals.expireOnce();
@@ -327,7 +380,7 @@ public final class Engine {
       closeSubscription();
       // wake the loops instead of interrupting them: an interrupt in the middle of a store call
       // would close an embedded H2 database's file under us
-      for (Wakeup w : List.of(dispatchWakeup, watchdogWakeup, maintenanceWakeup, reaperWakeup)) {
+      for (Wakeup w : List.of(dispatchWakeup, watchdogWakeup, maintenanceWakeup, reaperWakeup, schedulerWakeup)) {
         w.signal();
       }
       for (Thread t : loops) {
@@ -631,6 +684,9 @@ public final class Engine {
   private Outcome runHandler(RunningJob r) {
     Job job = r.job;
     JobHandler handler = settings.handlers().get(job.function());
+    if (handler == null && isFire(job)) {
+      handler = actionHandler; // fails the fire visibly when the action is not registered here
+    }
     if (handler == null) {
       log.warn("job {}: no handler for function '{}' on this node", job.id(), job.function());
       return new Outcome.Failed(
@@ -673,6 +729,18 @@ public final class Engine {
     }
   }
 
+  /** Whether the job is a scheduled task's fire (its id is the task's fire id). */
+  private static boolean isFire(Job job) {
+    if (job.correlationId().isEmpty()) {
+      return false;
+    }
+    try {
+      return ActionJobHandler.taskIdOf(job.id()).value().equals(job.correlationId().get());
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   private static JobError timeoutError(Job job) {
     return JobError.of(
         JobError.TIMEOUT,
@@ -681,7 +749,7 @@ public final class Engine {
 
   private Outcome afterFailure(RunningJob r, JobError error) {
     Job job = r.job;
-    if (job.hasAttemptsLeft()) {
+    if (job.hasAttemptsLeft() && !(isFire(job) && ActionJobHandler.isPermanent(error))) {
       Optional<Duration> delay = settings.retryPolicy().nextDelay(job, error);
       if (delay.isPresent()) {
         Instant at = settings.clock().instant().plus(delay.get());
@@ -906,6 +974,7 @@ public final class Engine {
   public void wakeUp() {
     dispatchWakeup.signal();
     watchdogWakeup.signal();
+    schedulerWakeup.signal();
   }
 
   public int runningCount() {

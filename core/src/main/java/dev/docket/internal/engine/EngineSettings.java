@@ -5,6 +5,7 @@ import dev.docket.JobHandler;
 import dev.docket.NodeId;
 import dev.docket.RetryPolicy;
 import dev.docket.SelfApproval;
+import dev.docket.internal.action.Actions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.Map;
  *     the queue's workers
  * @param checkFunctions whether submit rejects functions with no registered handler
  * @param selfApproval whether requesters may decide their own approval requests
+ * @param actions the scheduled-task actions (a thread-safe registry that may grow at run time)
+ * @param scheduleQueue the queue fired jobs go to
  */
 public record EngineSettings(
     NodeId nodeId,
@@ -35,7 +38,9 @@ public record EngineSettings(
     Duration pollInterval,
     int maxArgsBytes,
     boolean checkFunctions,
-    SelfApproval selfApproval) {
+    SelfApproval selfApproval,
+    Actions actions,
+    String scheduleQueue) {
 
   public EngineSettings {
     workers = Map.copyOf(workers);

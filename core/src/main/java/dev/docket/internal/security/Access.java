@@ -6,6 +6,7 @@ import dev.docket.Job;
 import dev.docket.JobFilter;
 import dev.docket.Principal;
 import dev.docket.Role;
+import dev.docket.ScheduledTask;
 import java.util.Optional;
 
 /**
@@ -56,5 +57,10 @@ public final class Access {
   /** Whether the caller may see a request: its requester, anyone who may decide it. */
   public static boolean canSee(Principal p, ApprovalRequest a) {
     return mayDecide(p, a) || p.id().equals(a.requestedBy());
+  }
+
+  /** Whether the caller may see (and so change) a task: its owner, or an admin. */
+  public static boolean canSee(Principal p, ScheduledTask t) {
+    return p.isAdmin() || p.id().equals(t.owner());
   }
 }

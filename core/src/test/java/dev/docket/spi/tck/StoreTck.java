@@ -11,6 +11,9 @@ import dev.docket.ApprovalRequest;
 import dev.docket.ApprovalStatus;
 import dev.docket.Cursor;
 import dev.docket.Decision;
+import dev.docket.MisfirePolicy;
+import dev.docket.ScheduledTask;
+import dev.docket.TaskId;
 import dev.docket.IllegalJobStateException;
 import dev.docket.Job;
 import dev.docket.JobError;
@@ -24,6 +27,9 @@ import dev.docket.Page;
 import dev.docket.QueueDepth;
 import dev.docket.spi.ClaimRequest;
 import dev.docket.spi.ClaimedJob;
+import dev.docket.spi.FirePlan;
+import dev.docket.spi.Fired;
+import dev.docket.spi.NewTask;
 import dev.docket.spi.Decided;
 import dev.docket.spi.NewApproval;
 import dev.docket.spi.PendingQuery;
@@ -1239,6 +1245,276 @@ public abstract class StoreTck {
     private JobEvent lastEvent(JobId id) {
       List<JobEvent> events = store.jobs().events(id);
       return events.get(events.size() - 1);
+    }
+  }
+
+  // ------------------------------------------------------------------ schedules
+
+  /** Scheduled tasks: stored, changed atomically, and each due fire claimed exactly once. */
+  @Nested
+  class Schedules {
+
+    private NewTask task(String owner, Instant createdAt, Optional<Instant> next) {
+      return new NewTask(
+          TaskId.random(),
+          "weekly",
+          "0 9 * * MON",
+          java.time.ZoneId.of("Europe/Amsterdam"),
+          "send_message",
+          JsonNodeFactory.instance.objectNode().put("room_id", "r1"),
+          next.isPresent(),
+          MisfirePolicy.FIRE_ONCE,
+          owner,
+          createdAt,
+          next);
+    }
+
+    private NewTask dueAt(Instant at) {
+      return task("alice", T0, Optional.of(at));
+    }
+
+    /** Enqueues a job per fire, id derived from task and fire time, next fire a minute later. */
+    private FirePlan everyMinute(ScheduledTask t) {
+      Instant fire = t.nextRunAt().orElseThrow();
+      NewJob job =
+          aJob()
+              .id(t.id().value() + "-" + fire.getEpochSecond())
+              .function(t.action())
+              .owner(t.owner())
+              .correlationId(t.id().value())
+              .build();
+      return new FirePlan(Optional.of(job), Optional.of(fire.plusSeconds(60)));
+    }
+
+    @Test
+    void aTaskIsStoredWithEveryFieldAndFoundAgain() {
+      NewTask n = dueAt(T0.plusSeconds(60));
+      ScheduledTask t = store.schedules().insert(n);
+      assertThat(t.id()).isEqualTo(n.id());
+      assertThat(t.name()).isEqualTo("weekly");
+      assertThat(t.schedule()).isEqualTo("0 9 * * MON");
+      assertThat(t.timezone()).isEqualTo(java.time.ZoneId.of("Europe/Amsterdam"));
+      assertThat(t.action()).isEqualTo("send_message");
+      assertThat(t.args().get("room_id").asText()).isEqualTo("r1");
+      assertThat(t.enabled()).isTrue();
+      assertThat(t.misfirePolicy()).isEqualTo(MisfirePolicy.FIRE_ONCE);
+      assertThat(t.owner()).isEqualTo("alice");
+      assertThat(t.createdAt()).isEqualTo(T0);
+      assertThat(t.updatedAt()).isEqualTo(T0);
+      assertThat(t.nextRunAt()).contains(T0.plusSeconds(60));
+      assertThat(t.lastRunAt()).isEmpty();
+      assertThat(t.lastJobId()).isEmpty();
+      assertThat(t.lastStatus()).isEmpty();
+      assertThat(store.schedules().find(n.id())).contains(t);
+      assertThat(peer().schedules().find(n.id())).contains(t);
+      assertThat(store.schedules().find(TaskId.of("tsk_nope"))).isEmpty();
+    }
+
+    @Test
+    void listsAreNewestFirstInPagesAndByOwner() {
+      List<TaskId> alices = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        alices.add(store.schedules().insert(task("alice", T0.plusSeconds(i), Optional.empty())).id());
+      }
+      TaskId bobs = store.schedules().insert(task("bob", T0.plusSeconds(10), Optional.empty())).id();
+      Page<ScheduledTask> first = store.schedules().list(Optional.of("alice"), Optional.empty(), 2);
+      assertThat(first.items()).extracting(ScheduledTask::id).containsExactly(alices.get(4), alices.get(3));
+      Page<ScheduledTask> second = store.schedules().list(Optional.of("alice"), first.next(), 2);
+      assertThat(second.items()).extracting(ScheduledTask::id).containsExactly(alices.get(2), alices.get(1));
+      Page<ScheduledTask> third = store.schedules().list(Optional.of("alice"), second.next(), 2);
+      assertThat(third.items()).extracting(ScheduledTask::id).containsExactly(alices.get(0));
+      assertThat(third.next()).isEmpty();
+      assertThat(store.schedules().list(Optional.empty(), Optional.empty(), 10).items())
+          .extracting(ScheduledTask::id)
+          .startsWith(bobs)
+          .hasSize(6);
+    }
+
+    @Test
+    void anUpdateChangesTheCallersFieldsAtomicallyAndKeepsTheLastRun() {
+      NewTask n = dueAt(T0);
+      store.schedules().insert(n);
+      Fired f = store.schedules().fireDue(T0, 10, this::everyMinute).get(0);
+      Optional<ScheduledTask> after =
+          store.schedules()
+              .update(
+                  n.id(),
+                  t ->
+                      new ScheduledTask(
+                          t.id(), "renamed", "*/5 * * * *", java.time.ZoneId.of("UTC"), "trigger_ai",
+                          JsonNodeFactory.instance.objectNode().put("prompt", "hi"), false, MisfirePolicy.SKIP,
+                          "mallory", T0.minusSeconds(999), T0.plusSeconds(5), Optional.empty(), Optional.empty(),
+                          Optional.empty(), Optional.empty()));
+      ScheduledTask t = after.orElseThrow();
+      assertThat(t.name()).isEqualTo("renamed");
+      assertThat(t.schedule()).isEqualTo("*/5 * * * *");
+      assertThat(t.timezone()).isEqualTo(java.time.ZoneId.of("UTC"));
+      assertThat(t.action()).isEqualTo("trigger_ai");
+      assertThat(t.args().get("prompt").asText()).isEqualTo("hi");
+      assertThat(t.enabled()).isFalse();
+      assertThat(t.misfirePolicy()).isEqualTo(MisfirePolicy.SKIP);
+      assertThat(t.updatedAt()).isEqualTo(T0.plusSeconds(5));
+      assertThat(t.nextRunAt()).isEmpty();
+      assertThat(t.owner()).as("owner is not the caller's to change").isEqualTo("alice");
+      assertThat(t.createdAt()).isEqualTo(T0);
+      assertThat(t.lastRunAt()).contains(T0);
+      assertThat(t.lastJobId()).isEqualTo(f.job().map(Job::id));
+      assertThat(store.schedules().update(TaskId.of("tsk_nope"), x -> x)).isEmpty();
+    }
+
+    @Test
+    void anUpdateWhoseChangeThrowsWritesNothing() {
+      NewTask n = dueAt(T0.plusSeconds(60));
+      ScheduledTask before = store.schedules().insert(n);
+      assertThatThrownBy(
+              () ->
+                  store.schedules()
+                      .update(n.id(), t -> {
+                        throw new dev.docket.InvalidRequestException("args", "bad");
+                      }))
+          .isInstanceOf(dev.docket.InvalidRequestException.class);
+      assertThat(store.schedules().find(n.id())).contains(before);
+    }
+
+    @Test
+    void deleteRemovesTheTaskButNotItsJobs() {
+      NewTask n = dueAt(T0);
+      store.schedules().insert(n);
+      Fired f = store.schedules().fireDue(T0, 10, this::everyMinute).get(0);
+      assertThat(store.schedules().delete(n.id())).isTrue();
+      assertThat(store.schedules().delete(n.id())).isFalse();
+      assertThat(store.schedules().find(n.id())).isEmpty();
+      assertThat(store.jobs().find(f.job().orElseThrow().id())).isPresent();
+      assertThat(store.schedules().fireDue(T0.plusSeconds(3600), 10, this::everyMinute)).isEmpty();
+    }
+
+    @Test
+    void aDueFireEnqueuesItsJobAndAdvancesTheTaskInOneStep() {
+      NewTask n = dueAt(T0.plusSeconds(60));
+      store.schedules().insert(n);
+      assertThat(store.schedules().nextDue()).contains(T0.plusSeconds(60));
+      assertThat(store.schedules().fireDue(T0.plusSeconds(59), 10, this::everyMinute)).isEmpty();
+      List<Fired> fired = store.schedules().fireDue(T0.plusSeconds(60), 10, this::everyMinute);
+      assertThat(fired).hasSize(1);
+      Fired f = fired.get(0);
+      assertThat(f.fireTime()).isEqualTo(T0.plusSeconds(60));
+      assertThat(f.inserted()).isTrue();
+      Job job = f.job().orElseThrow();
+      assertThat(job.correlationId()).contains(n.id().value());
+      assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(f.task().nextRunAt()).contains(T0.plusSeconds(120));
+      ScheduledTask t = store.schedules().find(n.id()).orElseThrow();
+      assertThat(t.nextRunAt()).contains(T0.plusSeconds(120));
+      assertThat(t.lastRunAt()).contains(T0.plusSeconds(60));
+      assertThat(t.lastJobId()).contains(job.id());
+      assertThat(t.lastStatus()).contains(JobStatus.QUEUED);
+      assertThat(store.jobs().find(job.id())).isPresent();
+      assertThat(store.schedules().fireDue(T0.plusSeconds(60), 10, this::everyMinute)).isEmpty();
+      assertThat(store.schedules().nextDue()).contains(T0.plusSeconds(120));
+    }
+
+    @Test
+    void disabledTasksNeverFireAndDoNotCountForTheNextDueTime() {
+      store.schedules().insert(task("alice", T0, Optional.empty()));
+      NewTask off =
+          new NewTask(
+              TaskId.random(), "off", "* * * * *", java.time.ZoneId.of("UTC"), "x",
+              JsonNodeFactory.instance.objectNode(), false, MisfirePolicy.FIRE_ONCE, "alice", T0,
+              Optional.of(T0));
+      store.schedules().insert(off);
+      assertThat(store.schedules().nextDue()).isEmpty();
+      assertThat(store.schedules().fireDue(T0.plusSeconds(3600), 10, this::everyMinute)).isEmpty();
+    }
+
+    @Test
+    void aSkippedFireAdvancesWithoutAJob() {
+      NewTask n = dueAt(T0);
+      store.schedules().insert(n);
+      List<Fired> fired =
+          store.schedules().fireDue(T0, 10, t -> new FirePlan(Optional.empty(), Optional.of(T0.plusSeconds(600))));
+      assertThat(fired).hasSize(1);
+      assertThat(fired.get(0).job()).isEmpty();
+      ScheduledTask t = store.schedules().find(n.id()).orElseThrow();
+      assertThat(t.nextRunAt()).contains(T0.plusSeconds(600));
+      assertThat(t.lastRunAt()).isEmpty();
+      assertThat(store.jobs().list(JobFilter.all(), Optional.empty(), 10).items()).isEmpty();
+    }
+
+    @Test
+    void aTaskThatNeverFiresAgainStopsAfterItsLastFire() {
+      NewTask n = dueAt(T0);
+      store.schedules().insert(n);
+      store.schedules().fireDue(T0, 10, t -> new FirePlan(everyMinute(t).job(), Optional.empty()));
+      assertThat(store.schedules().find(n.id()).orElseThrow().nextRunAt()).isEmpty();
+      assertThat(store.schedules().fireDue(T0.plusSeconds(999_999), 10, this::everyMinute)).isEmpty();
+    }
+
+    @Test
+    void aFireWhoseJobExistsAlreadyEnqueuesNothingNew() {
+      NewTask n = dueAt(T0);
+      store.schedules().insert(n);
+      insert(aJob().id(n.id().value() + "-" + T0.getEpochSecond()).owner("alice").build());
+      Fired f = store.schedules().fireDue(T0, 10, this::everyMinute).get(0);
+      assertThat(f.inserted()).isFalse();
+      assertThat(store.jobs().list(JobFilter.all(), Optional.empty(), 10).items()).hasSize(1);
+      assertThat(store.schedules().find(n.id()).orElseThrow().nextRunAt()).contains(T0.plusSeconds(60));
+    }
+
+    @Test
+    void fireDueTakesTheEarliestFirstUpToTheLimit() {
+      NewTask late = dueAt(T0.plusSeconds(30));
+      NewTask early = dueAt(T0.plusSeconds(10));
+      NewTask mid = dueAt(T0.plusSeconds(20));
+      store.schedules().insert(late);
+      store.schedules().insert(early);
+      store.schedules().insert(mid);
+      assertThat(store.schedules().fireDue(T0.plusSeconds(30), 2, this::everyMinute))
+          .extracting(f -> f.task().id())
+          .containsExactly(early.id(), mid.id());
+    }
+
+    @Test
+    void nodesFiringTheSameTasksAtTheSameInstantFireEachOnce() throws Exception {
+      Store other = peer();
+      int tasks = 60;
+      for (int i = 0; i < tasks; i++) {
+        store.schedules().insert(dueAt(T0));
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        for (int minute = 0; minute < 5; minute++) {
+          Instant now = T0.plusSeconds(60L * minute);
+          CyclicBarrier start = new CyclicBarrier(4);
+          List<Future<List<Fired>>> runs = new ArrayList<>();
+          for (int w = 0; w < 4; w++) {
+            Store s = w % 2 == 0 ? store : other;
+            runs.add(
+                pool.submit(
+                    () -> {
+                      start.await();
+                      List<Fired> all = new ArrayList<>();
+                      List<Fired> batch;
+                      do {
+                        batch = s.schedules().fireDue(now, 7, this::everyMinute);
+                        all.addAll(batch);
+                      } while (!batch.isEmpty());
+                      return all;
+                    }));
+          }
+          Map<TaskId, Integer> fires = new java.util.HashMap<>();
+          for (Future<List<Fired>> f : runs) {
+            for (Fired x : f.get(60, TimeUnit.SECONDS)) {
+              assertThat(x.inserted()).isTrue();
+              fires.merge(x.task().id(), 1, Integer::sum);
+            }
+          }
+          assertThat(fires).as("minute %d", minute).hasSize(tasks);
+          assertThat(fires.values()).as("minute %d: each task once", minute).containsOnly(1);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(store.jobs().list(JobFilter.all(), Optional.empty(), 500).items()).hasSize(tasks * 5);
     }
   }
 }

@@ -132,7 +132,7 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
-  private List<InsertResult> insertAllIn(Handle h, List<NewJob> jobs, String by) {
+  List<InsertResult> insertAllIn(Handle h, List<NewJob> jobs, String by) {
     Map<JobId, NewJob> first = new LinkedHashMap<>();
     for (NewJob j : jobs) {
       NewJob earlier = first.putIfAbsent(j.id(), j);

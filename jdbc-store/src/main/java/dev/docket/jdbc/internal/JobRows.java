@@ -45,6 +45,11 @@ final class JobRows {
     return t == null ? null : t.toInstant();
   }
 
+  static @Nullable Instant instant(ResultSet rs, int col) throws SQLException {
+    OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
   static String json(JsonNode node) {
     try {
       return MAPPER.writeValueAsString(node);

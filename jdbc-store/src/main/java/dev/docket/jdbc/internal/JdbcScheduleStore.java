@@ -1,0 +1,245 @@
+package dev.docket.jdbc.internal;
+
+import static dev.docket.jdbc.internal.JobRows.instant;
+import static dev.docket.jdbc.internal.JobRows.ts;
+
+import dev.docket.Cursor;
+import dev.docket.Job;
+import dev.docket.JobId;
+import dev.docket.JobStatus;
+import dev.docket.MisfirePolicy;
+import dev.docket.Page;
+import dev.docket.ScheduledTask;
+import dev.docket.TaskId;
+import dev.docket.spi.FirePlan;
+import dev.docket.spi.Fired;
+import dev.docket.spi.InsertResult;
+import dev.docket.spi.NewJob;
+import dev.docket.spi.NewTask;
+import dev.docket.spi.ScheduleStore;
+import dev.docket.spi.StoreException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * {@link ScheduleStore} on H2 or PostgreSQL. A fire is claimed by advancing the task's next fire
+ * time with a write conditional on the old one, in the transaction that inserts the fire's job;
+ * on PostgreSQL the due tasks are read {@code FOR UPDATE SKIP LOCKED}, so nodes firing at the same
+ * moment share the due set instead of queueing behind each other.
+ */
+public final class JdbcScheduleStore implements ScheduleStore {
+
+  private static final String COLUMNS =
+      "t.id, t.name, t.schedule, t.timezone, t.action, t.args, t.enabled, t.misfire_policy, t.owner_id,"
+          + " t.created_at, t.updated_at, t.next_run_at, t.last_run_at, t.last_job_id";
+  private static final String SELECT_WITH_STATUS =
+      "SELECT " + COLUMNS + ", j.status AS last_status FROM <prefix>tasks t"
+          + " LEFT JOIN <prefix>jobs j ON j.id = t.last_job_id";
+
+  private static RowMapper<ScheduledTask> rows(boolean withStatus) {
+    return (rs, ctx) -> {
+      String lastJob = rs.getString("last_job_id");
+      String lastStatus = withStatus ? rs.getString("last_status") : null;
+      return new ScheduledTask(
+          TaskId.of(rs.getString("id")),
+          rs.getString("name"),
+          rs.getString("schedule"),
+          ZoneId.of(rs.getString("timezone")),
+          rs.getString("action"),
+          JobRows.parse(rs.getString("args")),
+          rs.getBoolean("enabled"),
+          MisfirePolicy.valueOf(rs.getString("misfire_policy")),
+          rs.getString("owner_id"),
+          instant(rs, "created_at"),
+          instant(rs, "updated_at"),
+          Optional.ofNullable(instant(rs, "next_run_at")),
+          Optional.ofNullable(instant(rs, "last_run_at")),
+          Optional.ofNullable(lastJob).map(JobId::of),
+          Optional.ofNullable(lastStatus).map(JobStatus::valueOf));
+    };
+  }
+
+  private final Db db;
+  private final JdbcJobStore jobs;
+
+  public JdbcScheduleStore(Db db, JdbcJobStore jobs) {
+    this.db = db;
+    this.jobs = jobs;
+  }
+
+  @Override
+  public ScheduledTask insert(NewTask n) {
+    db.write(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO <prefix>tasks (id, name, schedule, timezone, action, args, enabled,"
+                        + " misfire_policy, owner_id, created_at, updated_at, next_run_at) VALUES (:id,"
+                        + " :name, :schedule, :zone, :action, :args, :enabled, :misfire, :owner, :at, :at,"
+                        + " :next)")
+                .bind("id", n.id().value())
+                .bind("name", JobRows.text(n.name()))
+                .bind("schedule", n.schedule())
+                .bind("zone", n.timezone().getId())
+                .bind("action", n.action())
+                .bind("args", JobRows.json(n.args()))
+                .bind("enabled", n.enabled())
+                .bind("misfire", n.misfirePolicy().name())
+                .bind("owner", n.owner())
+                .bind("at", ts(n.createdAt()))
+                .bind("next", n.nextRunAt().map(JobRows::ts).orElse(null))
+                .execute());
+    return find(n.id()).orElseThrow(() -> new StoreException("task " + n.id() + " vanished after insert"));
+  }
+
+  @Override
+  public Optional<ScheduledTask> update(TaskId id, UnaryOperator<ScheduledTask> change) {
+    return db.write(
+        h -> {
+          Optional<ScheduledTask> current =
+              h.createQuery("SELECT " + COLUMNS + " FROM <prefix>tasks t WHERE t.id = :id" + jobs.lockClause())
+                  .bind("id", id.value())
+                  .map(rows(false))
+                  .findOne();
+          if (current.isEmpty()) {
+            return Optional.<ScheduledTask>empty();
+          }
+          ScheduledTask c = change.apply(current.get());
+          h.createUpdate(
+                  "UPDATE <prefix>tasks SET name = :name, schedule = :schedule, timezone = :zone,"
+                      + " action = :action, args = :args, enabled = :enabled, misfire_policy = :misfire,"
+                      + " updated_at = :updated, next_run_at = :next WHERE id = :id")
+              .bind("name", JobRows.text(c.name()))
+              .bind("schedule", c.schedule())
+              .bind("zone", c.timezone().getId())
+              .bind("action", c.action())
+              .bind("args", JobRows.json(c.args()))
+              .bind("enabled", c.enabled())
+              .bind("misfire", c.misfirePolicy().name())
+              .bind("updated", ts(c.updatedAt()))
+              .bind("next", c.nextRunAt().map(JobRows::ts).orElse(null))
+              .bind("id", id.value())
+              .execute();
+          return findIn(h, id);
+        });
+  }
+
+  @Override
+  public boolean delete(TaskId id) {
+    return db.write(
+        h -> h.createUpdate("DELETE FROM <prefix>tasks WHERE id = :id").bind("id", id.value()).execute() == 1);
+  }
+
+  @Override
+  public Optional<ScheduledTask> find(TaskId id) {
+    return db.read(h -> findIn(h, id));
+  }
+
+  private static Optional<ScheduledTask> findIn(Handle h, TaskId id) {
+    return h.createQuery(SELECT_WITH_STATUS + " WHERE t.id = :id").bind("id", id.value()).map(rows(true)).findOne();
+  }
+
+  @Override
+  public Page<ScheduledTask> list(Optional<String> owner, Optional<Cursor> after, int limit) {
+    StringBuilder sql = new StringBuilder(SELECT_WITH_STATUS).append(" WHERE 1 = 1");
+    owner.ifPresent(o -> sql.append(" AND t.owner_id = :owner"));
+    after.ifPresent(
+        c -> sql.append(" AND (t.created_at < :cAt OR (t.created_at = :cAt AND t.id < :cId))"));
+    sql.append(" ORDER BY ")
+        .append(owner.isPresent() && db.dialect() instanceof Dialect.H2 ? "t.owner_id DESC, " : "")
+        .append("t.created_at DESC, t.id DESC LIMIT :limit");
+    List<ScheduledTask> found =
+        db.read(
+            h -> {
+              Query q = h.createQuery(sql.toString()).bind("limit", limit + 1);
+              owner.ifPresent(o -> q.bind("owner", o));
+              after.ifPresent(c -> q.bind("cAt", ts(c.createdAt())).bind("cId", c.id()));
+              return q.map(rows(true)).list();
+            });
+    if (found.size() <= limit) {
+      return new Page<>(found, Optional.empty());
+    }
+    List<ScheduledTask> items = found.subList(0, limit);
+    ScheduledTask last = items.get(limit - 1);
+    return new Page<>(items, Optional.of(Cursor.after(last.createdAt(), last.id().value())));
+  }
+
+  @Override
+  public List<Fired> fireDue(Instant now, int limit, Function<ScheduledTask, FirePlan> planner) {
+    String order = db.dialect() instanceof Dialect.H2 ? "t.enabled, t.next_run_at, t.id" : "t.next_run_at, t.id";
+    String skip = db.dialect() instanceof Dialect.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
+    return db.write(
+        h -> {
+          List<ScheduledTask> due =
+              h.createQuery(
+                      "SELECT " + COLUMNS + " FROM <prefix>tasks t WHERE t.enabled = TRUE"
+                          + " AND t.next_run_at IS NOT NULL AND t.next_run_at <= :now ORDER BY " + order
+                          + " LIMIT :limit" + skip)
+                  .bind("now", ts(now))
+                  .bind("limit", limit)
+                  .map(rows(false))
+                  .list();
+          if (due.isEmpty()) {
+            return List.<Fired>of();
+          }
+          List<FirePlan> plans = new ArrayList<>(due.size());
+          List<NewJob> newJobs = new ArrayList<>();
+          for (ScheduledTask t : due) {
+            FirePlan p = planner.apply(t);
+            plans.add(p);
+            p.job().ifPresent(newJobs::add);
+          }
+          List<InsertResult> inserted = newJobs.isEmpty() ? List.of() : jobs.insertAllIn(h, newJobs, "system");
+          List<Fired> out = new ArrayList<>(due.size());
+          int k = 0;
+          for (int i = 0; i < due.size(); i++) {
+            ScheduledTask t = due.get(i);
+            FirePlan p = plans.get(i);
+            Instant fireTime = t.nextRunAt().orElseThrow();
+            Optional<InsertResult> r = p.job().isPresent() ? Optional.of(inserted.get(k++)) : Optional.empty();
+            Optional<Job> job = r.map(InsertResult::job);
+            int n =
+                h.createUpdate(
+                        "UPDATE <prefix>tasks SET next_run_at = :next"
+                            + (job.isPresent() ? ", last_run_at = :fire, last_job_id = :job" : "")
+                            + " WHERE id = :id AND next_run_at = :fire")
+                    .bind("next", p.nextRunAt().map(JobRows::ts).orElse(null))
+                    .bind("fire", ts(fireTime))
+                    .bind("job", job.map(j -> j.id().value()).orElse(null))
+                    .bind("id", t.id().value())
+                    .execute();
+            if (n != 1) {
+              // cannot happen under the row lock (PostgreSQL) or the write lock (H2); fail the whole
+              // step rather than enqueue a fire that was not claimed
+              throw new StoreException("task " + t.id() + " changed while it fired; try again");
+            }
+            ScheduledTask after =
+                new ScheduledTask(
+                    t.id(), t.name(), t.schedule(), t.timezone(), t.action(), t.args(), t.enabled(),
+                    t.misfirePolicy(), t.owner(), t.createdAt(), t.updatedAt(), p.nextRunAt(),
+                    job.isPresent() ? Optional.of(fireTime) : t.lastRunAt(),
+                    job.isPresent() ? job.map(Job::id) : t.lastJobId(),
+                    job.map(Job::status));
+            out.add(new Fired(after, fireTime, job, r.map(InsertResult::inserted).orElse(false)));
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public Optional<Instant> nextDue() {
+    return db.read(
+        h ->
+            h.createQuery(
+                    "SELECT MIN(next_run_at) FROM <prefix>tasks WHERE enabled = TRUE AND next_run_at IS NOT NULL")
+                .map((rs, ctx) -> Optional.ofNullable(instant(rs, 1)))
+                .one());
+  }
+}

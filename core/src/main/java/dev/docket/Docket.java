@@ -103,6 +103,10 @@ public final class Docket implements AutoCloseable {
   /** The engine's APIs as {@code principal} sees them: its own objects only, unless admin. */
   public ScopedDocket as(Principal principal) {
     Objects.requireNonNull(principal, "principal");
+    if (principal.id().equals(Principal.SYSTEM.id()) && principal != Principal.SYSTEM) {
+      throw new InvalidRequestException(
+          "principal.id", "'system' is reserved for the engine and trusted host code (Docket.jobs(), hitl(), …)");
+    }
     ScopedJobQueue queue = new ScopedJobQueue(engine, principal);
     ScopedHitlGate gate = new ScopedHitlGate(engine.approvals(), principal);
     ScopedScheduler tasks = new ScopedScheduler(engine.schedules(), principal, engine::schedulesChanged);

@@ -165,6 +165,10 @@ class HitlTest {
     ApprovalRequest req = submitAsAlice(m, ApprovalSpec.of("r"));
     Job cancelled = m.as(ALICE).jobs().cancel(req.jobId());
     assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(events)
+        .filteredOn(e -> e instanceof DocketEvent.ApprovalChanged)
+        .extracting(e -> ((DocketEvent.ApprovalChanged) e).request().status())
+        .containsExactly(ApprovalStatus.PENDING, ApprovalStatus.CANCELLED);
     ApprovalRequest closed = m.as(ALICE).hitl().get(req.id());
     assertThat(closed.status()).isEqualTo(ApprovalStatus.CANCELLED);
     assertThat(closed.decidedBy()).contains("alice");
@@ -178,7 +182,7 @@ class HitlTest {
   @Test
   void theRequesterMayNotApproveItsOwnRequestEvenWithTheApproverRole() {
     ManualDocket m = manual(builder());
-    Job j = m.as(CAROL).jobs().submit(toolCall(ApprovalSpec.of("r").approvers("carol")));
+    Job j = m.as(CAROL).jobs().submit(toolCall(ApprovalSpec.of("r")));
     ApprovalRequest req = m.as(CAROL).hitl().forJob(j.id()).orElseThrow();
     assertThatThrownBy(() -> m.as(CAROL).hitl().approve(req.id()))
         .isInstanceOf(AccessDeniedException.class)
@@ -235,7 +239,45 @@ class HitlTest {
         .containsExactly(forBob.id(), notForBob.id());
     assertThat(m.as(ROOT).hitl().pending(10).items()).hasSize(2);
     assertThat(m.as(BOB).hitl().approve(forBob.id()).decidedBy()).contains("bob");
-    assertThat(m.as(ROOT).hitl().reject(notForBob.id(), "no").decidedBy()).contains("root");
+    // an admin sees every request but decides only with the approver role
+    assertThat(m.as(ROOT).hitl().get(notForBob.id()).isPending()).isTrue();
+    assertThatThrownBy(() -> m.as(ROOT).hitl().reject(notForBob.id(), "no")).isInstanceOf(AccessDeniedException.class);
+    Principal adminApprover = Principal.of("boss", Role.ADMIN, Role.APPROVER);
+    assertThat(m.as(adminApprover).hitl().reject(notForBob.id(), "no").decidedBy()).contains("boss");
+  }
+
+  @Test
+  void aRequesterCannotNameItselfAnApprover() {
+    ManualDocket m = manual(builder().selfApproval(SelfApproval.ALLOWED));
+    assertThatThrownBy(() -> m.as(ALICE).jobs().submit(toolCall(ApprovalSpec.of("r").approvers("alice", "bob"))))
+        .isInstanceOfSatisfying(
+            InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("approval.approvers"));
+    assertThat(m.jobs().list(JobFilter.all(), 10).items()).isEmpty();
+  }
+
+  @Test
+  void theSystemIdIsReservedForTrustedHostCode() {
+    ManualDocket m = manual(builder());
+    Job hostJob = m.jobs().submit(toolCall(ApprovalSpec.of("r")));
+    Principal fake = new Principal("system", Set.of(Role.USER, Role.APPROVER, Role.ADMIN));
+    assertThatThrownBy(() -> m.as(fake))
+        .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("principal.id"));
+    ApprovalRequest req = m.hitl().forJob(hostJob.id()).orElseThrow();
+    assertThat(m.hitl().approve(req.id()).status()).isEqualTo(ApprovalStatus.APPROVED); // host code may
+  }
+
+  @Test
+  void aDecisionAfterTheExpiryLosesEvenBeforeTheSweeperRan() {
+    ManualDocket m = manual(builder());
+    ApprovalRequest req = submitAsAlice(m, ApprovalSpec.of("r").expiresIn(Duration.ofMinutes(5)));
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(m.as(CAROL).hitl().pending(10).items()).isEmpty();
+    assertThatThrownBy(() -> m.as(CAROL).hitl().approve(req.id()))
+        .isInstanceOfSatisfying(
+            ApprovalConflictException.class, e -> assertThat(e.current()).isEqualTo(ApprovalStatus.EXPIRED));
+    m.runDueAndWait();
+    assertThat(runs).hasValue(0);
+    assertThat(m.expireApprovals()).isEqualTo(1);
   }
 
   @Test

@@ -203,6 +203,15 @@ class SchedulerTest {
   }
 
   @Test
+  void clientsCannotTakeAFiresJobId() {
+    ManualDocket m = manual(builder().handler("noop", ctx -> null));
+    ScheduledTask t = m.as(ALICE).scheduler().create(weekly());
+    assertField(
+        () -> m.as(BOB).jobs().submit(JobRequest.builder("noop").jobId(t.id().value() + ":2026-11-30T08:00Z").build()),
+        "jobId");
+  }
+
+  @Test
   void othersTasksAreNotFoundAndAdminsSeeAll() {
     ManualDocket m = manual(builder());
     ScheduledTask t = m.as(ALICE).scheduler().create(weekly());

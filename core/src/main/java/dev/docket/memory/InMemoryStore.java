@@ -724,7 +724,8 @@ public final class InMemoryStore implements Store {
             boolean more = false;
             for (ApprovalRow a : candidates) {
               if (q.namedApprover().isPresent() && !a.approvers.contains(q.namedApprover().get())
-                  || q.notRequestedBy().isPresent() && q.notRequestedBy().get().equals(a.job.owner)) {
+                  || q.notRequestedBy().isPresent() && q.notRequestedBy().get().equals(a.job.owner)
+                  || a.expiresAt.isPresent() && !a.expiresAt.get().isAfter(q.now())) {
                 continue;
               }
               if (items.size() == limit) {
@@ -751,6 +752,9 @@ public final class InMemoryStore implements Store {
             }
             if (a.status != ApprovalStatus.PENDING) {
               throw new ApprovalConflictException(id, a.status);
+            }
+            if (a.expiresAt.isPresent() && !a.expiresAt.get().isAfter(d.at())) {
+              throw new ApprovalConflictException(id, ApprovalStatus.EXPIRED);
             }
             return Optional.of(close(a, d));
           });

@@ -33,7 +33,9 @@ public interface ApprovalStore {
    * ahead); rejected, to {@code REJECTED}. The job's history gets the decision, by the decider.
    *
    * @return the request and job after the change; empty when the request does not exist
-   * @throws dev.docket.ApprovalConflictException when the request is not pending; nothing written
+   * @throws dev.docket.ApprovalConflictException when the request is not pending, or its expiry is
+   *     at or before the decision's time (then {@code current()} is {@code EXPIRED}, even before
+   *     the sweeper has closed it); nothing written
    */
   Optional<Decided> decide(ApprovalId id, Decision decision);
 

@@ -1,5 +1,6 @@
 package dev.docket.spi;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -8,16 +9,18 @@ import java.util.Optional;
  *
  * @param namedApprover only requests naming this principal among their approvers; empty: all
  * @param notRequestedBy leave out the requests this principal made; empty: leave out none
+ * @param now leave out requests whose expiry is at or before this instant (not yet swept)
  */
-public record PendingQuery(Optional<String> namedApprover, Optional<String> notRequestedBy) {
+public record PendingQuery(Optional<String> namedApprover, Optional<String> notRequestedBy, Instant now) {
 
   public PendingQuery {
     Objects.requireNonNull(namedApprover, "namedApprover");
     Objects.requireNonNull(notRequestedBy, "notRequestedBy");
+    Objects.requireNonNull(now, "now");
   }
 
-  /** Every pending request. */
-  public static PendingQuery all() {
-    return new PendingQuery(Optional.empty(), Optional.empty());
+  /** Every pending request not expired at {@code now}. */
+  public static PendingQuery all(Instant now) {
+    return new PendingQuery(Optional.empty(), Optional.empty(), now);
   }
 }

@@ -330,8 +330,13 @@ public final class Engine {
   }
 
   private Duration reaperLoopStep() {
+    int expired = 0;
+    try {
+      expired = approvals.expireOnce();
+    } catch (RuntimeException e) {
+      log.warn("approval expiry failed, retrying: {}", e.toString());
+    }
     int reaped = reapOnce();
-    int expired = approvals.expireOnce();
     return reaped >= REAP_BATCH || expired >= ApprovalService.EXPIRE_BATCH
         ? Duration.ZERO
         : settings.heartbeatInterval();
@@ -480,6 +485,14 @@ public final class Engine {
               + "'; registered: "
               + new java.util.TreeSet<>(settings.handlers().keySet()));
     }
+    if (r.approval().isPresent() && r.approval().get().approvers().contains(p.id()) && !Access.isTrustedHost(p)) {
+      throw new InvalidRequestException(
+          prefix + "approval.approvers", "must not name the requester '" + p.id() + "': nobody approves their own request");
+    }
+    if (r.jobId().isPresent() && isFireId(r.jobId().get())) {
+      throw new InvalidRequestException(
+          prefix + "jobId", "'" + r.jobId().get() + "' has the form of a scheduled task's fire id (<task id>:<minute>Z); choose another");
+    }
     int size = Json.sizeInBytes(r.args());
     if (size > settings.maxArgsBytes()) {
       throw new InvalidRequestException(
@@ -538,6 +551,11 @@ public final class Engine {
       }
     } else {
       publishChange(after, before.status(), p.id(), "");
+      if (before.status() == JobStatus.AWAITING_APPROVAL && !settings.listeners().isEmpty()) {
+        for (dev.docket.ApprovalRequest a : store.approvals().findByJobs(List.of(id))) {
+          publish(new DocketEvent.ApprovalChanged(a));
+        }
+      }
     }
     return after;
   }
@@ -726,6 +744,15 @@ public final class Engine {
       }
       log.info("job {}: attempt {} failed: {}", job.id(), job.attempts(), e.toString());
       return afterFailure(r, JobError.of(e));
+    }
+  }
+
+  private static boolean isFireId(JobId id) {
+    try {
+      ActionJobHandler.taskIdOf(id);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

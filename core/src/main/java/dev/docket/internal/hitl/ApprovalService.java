@@ -19,6 +19,7 @@ import dev.docket.spi.Decided;
 import dev.docket.spi.PendingQuery;
 import dev.docket.spi.Store;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -73,10 +74,11 @@ public final class ApprovalService {
     Page.checkLimit(limit);
     Optional<String> notMine =
         selfApproval == SelfApproval.ALLOWED || Access.isTrustedHost(p) ? Optional.empty() : Optional.of(p.id());
+    Instant now = clock.instant();
     PendingQuery q =
-        Access.decidesAny(p)
-            ? new PendingQuery(Optional.empty(), notMine)
-            : new PendingQuery(Optional.of(p.id()), notMine);
+        Access.decidesAny(p) || p.isAdmin()
+            ? new PendingQuery(Optional.empty(), notMine, now)
+            : new PendingQuery(Optional.of(p.id()), notMine, now);
     return store.approvals().pending(q, cursor, limit);
   }
 
@@ -107,7 +109,7 @@ public final class ApprovalService {
     String verb = to == ApprovalStatus.APPROVED ? "approve" : "reject";
     if (!Access.mayDecide(p, request)) {
       throw new AccessDeniedException(
-          p.id(), verb + " request " + id, "needs the APPROVER role or to be a named approver");
+          p.id(), verb + " request " + id, "needs the APPROVER role or to be a named approver of it");
     }
     if (selfApproval == SelfApproval.FORBIDDEN
         && !Access.isTrustedHost(p)

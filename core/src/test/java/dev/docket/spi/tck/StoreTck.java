@@ -1089,6 +1089,24 @@ public abstract class StoreTck {
     }
 
     @Test
+    void aRequestPastItsExpiryCannotBeDecidedEvenBeforeTheSweepAndIsNotListed() {
+      NewJob n =
+          aJob().approval(new NewApproval(ApprovalId.random(), "r", Set.of(), Optional.of(T0.plusSeconds(60)))).build();
+      insert(n);
+      assertThat(store.approvals().pending(PendingQuery.all(T0.plusSeconds(59)), Optional.empty(), 10).items()).hasSize(1);
+      assertThat(store.approvals().pending(PendingQuery.all(T0.plusSeconds(60)), Optional.empty(), 10).items()).isEmpty();
+      assertThatThrownBy(
+              () ->
+                  store.approvals()
+                      .decide(requestOf(n), new Decision(ApprovalStatus.APPROVED, "carol", T0.plusSeconds(60), "")))
+          .isInstanceOfSatisfying(
+              ApprovalConflictException.class, e -> assertThat(e.current()).isEqualTo(ApprovalStatus.EXPIRED));
+      assertThat(store.jobs().find(n.id()).orElseThrow().status()).isEqualTo(JobStatus.AWAITING_APPROVAL);
+      assertThat(store.approvals().decide(requestOf(n), new Decision(ApprovalStatus.REJECTED, "carol", T0.plusSeconds(59), "no")))
+          .isPresent();
+    }
+
+    @Test
     void cancellingAWaitingJobClosesItsRequest() {
       NewJob n = gated();
       insert(n);
@@ -1100,7 +1118,7 @@ public abstract class StoreTck {
       assertThat(a.decidedAt()).contains(T0.plusSeconds(9));
       assertThatThrownBy(() -> store.approvals().decide(requestOf(n), approveBy("carol", "")))
           .isInstanceOf(ApprovalConflictException.class);
-      assertThat(store.approvals().pending(PendingQuery.all(), Optional.empty(), 10).items()).isEmpty();
+      assertThat(store.approvals().pending(PendingQuery.all(T0), Optional.empty(), 10).items()).isEmpty();
     }
 
     @Test
@@ -1139,25 +1157,25 @@ public abstract class StoreTck {
         made.add(n);
       }
       insert(aJob().build()); // not gated
-      Page<ApprovalRequest> first = store.approvals().pending(PendingQuery.all(), Optional.empty(), 2);
+      Page<ApprovalRequest> first = store.approvals().pending(PendingQuery.all(T0), Optional.empty(), 2);
       assertThat(first.items()).extracting(ApprovalRequest::jobId).containsExactly(made.get(0).id(), made.get(1).id());
-      Page<ApprovalRequest> second = store.approvals().pending(PendingQuery.all(), first.next(), 2);
+      Page<ApprovalRequest> second = store.approvals().pending(PendingQuery.all(T0), first.next(), 2);
       assertThat(second.items()).extracting(ApprovalRequest::jobId).containsExactly(made.get(2).id(), made.get(3).id());
-      Page<ApprovalRequest> third = store.approvals().pending(PendingQuery.all(), second.next(), 2);
+      Page<ApprovalRequest> third = store.approvals().pending(PendingQuery.all(T0), second.next(), 2);
       assertThat(third.items()).extracting(ApprovalRequest::jobId).containsExactly(made.get(4).id());
       assertThat(third.next()).isEmpty();
 
-      PendingQuery bobMayDecide = new PendingQuery(Optional.of("bob"), Optional.of("bob"));
+      PendingQuery bobMayDecide = new PendingQuery(Optional.of("bob"), Optional.of("bob"), T0);
       assertThat(store.approvals().pending(bobMayDecide, Optional.empty(), 10).items())
           .extracting(ApprovalRequest::jobId)
           .containsExactly(made.get(0).id(), made.get(2).id());
-      PendingQuery notAlices = new PendingQuery(Optional.empty(), Optional.of("alice"));
+      PendingQuery notAlices = new PendingQuery(Optional.empty(), Optional.of("alice"), T0);
       assertThat(store.approvals().pending(notAlices, Optional.empty(), 10).items())
           .extracting(ApprovalRequest::jobId)
           .containsExactly(made.get(4).id());
 
       store.approvals().decide(requestOf(made.get(1)), approveBy("carol", ""));
-      assertThat(store.approvals().pending(PendingQuery.all(), Optional.empty(), 10).items()).hasSize(4);
+      assertThat(store.approvals().pending(PendingQuery.all(T0), Optional.empty(), 10).items()).hasSize(4);
     }
 
     @Test

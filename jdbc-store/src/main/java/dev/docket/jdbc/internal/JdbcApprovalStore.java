@@ -40,6 +40,8 @@ import org.jdbi.v3.core.statement.Query;
  */
 public final class JdbcApprovalStore implements ApprovalStore {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JdbcApprovalStore.class);
+
   private static final String SELECT =
       "SELECT a.id, a.job_id, a.reason, a.requested_by, a.approvers, a.created_at, a.expires_at,"
           + " a.status, a.decided_by, a.decided_at, a.decision_note, j.function_name, j.args"
@@ -193,6 +195,7 @@ public final class JdbcApprovalStore implements ApprovalStore {
                     " AND EXISTS (SELECT 1 FROM <prefix>approval_approvers x"
                         + " WHERE x.request_id = a.id AND x.principal_id = :approver)"));
     q.notRequestedBy().ifPresent(p -> sql.append(" AND a.requested_by <> :requester"));
+    sql.append(" AND (a.expires_at IS NULL OR a.expires_at > :now)");
     after.ifPresent(
         c -> sql.append(" AND (a.created_at > :cAt OR (a.created_at = :cAt AND a.id > :cId))"));
     sql.append(" ORDER BY ")
@@ -201,7 +204,7 @@ public final class JdbcApprovalStore implements ApprovalStore {
     List<ApprovalRequest> rows =
         db.read(
             h -> {
-              Query query = h.createQuery(sql.toString()).bind("limit", limit + 1);
+              Query query = h.createQuery(sql.toString()).bind("limit", limit + 1).bind("now", ts(q.now()));
               q.namedApprover().ifPresent(p -> query.bind("approver", p));
               q.notRequestedBy().ifPresent(p -> query.bind("requester", p));
               after.ifPresent(c -> query.bind("cAt", ts(c.createdAt())).bind("cId", c.id()));
@@ -231,7 +234,8 @@ public final class JdbcApprovalStore implements ApprovalStore {
           if (d.isEmpty()) {
             ApprovalStatus now =
                 statusOf(h, JobId.of(job.get())).orElseThrow(() -> new StoreException("request vanished"));
-            throw new ApprovalConflictException(id, now);
+            // pending but past its expiry: the sweeper has not closed it yet, but it is expired
+            throw new ApprovalConflictException(id, now == ApprovalStatus.PENDING ? ApprovalStatus.EXPIRED : now);
           }
           return d;
         });
@@ -243,7 +247,8 @@ public final class JdbcApprovalStore implements ApprovalStore {
     int n =
         h.createUpdate(
                 "UPDATE <prefix>approvals SET status = :to, decided_by = :by, decided_at = :at,"
-                    + " decision_note = :note WHERE id = :id AND status = 'PENDING'")
+                    + " decision_note = :note WHERE id = :id AND status = 'PENDING'"
+                    + (d.status() == ApprovalStatus.EXPIRED ? "" : " AND (expires_at IS NULL OR expires_at > :at)"))
             .bind("to", d.status().name())
             .bind("by", JobRows.truncate(d.by(), 128))
             .bind("at", ts(d.at()))
@@ -309,15 +314,19 @@ public final class JdbcApprovalStore implements ApprovalStore {
     List<Decided> out = new ArrayList<>();
     for (String[] row : due) {
       // one transaction per request: an expiry never holds many locks, and a racing decision
-      // simply wins that request
-      db.write(
-              h ->
-                  close(
-                      h,
-                      ApprovalId.of(row[0]),
-                      JobId.of(row[1]),
-                      new Decision(ApprovalStatus.EXPIRED, "system", now, "expired")))
-          .ifPresent(out::add);
+      // simply wins that request; one request that cannot be closed does not stop the others
+      try {
+        db.write(
+                h ->
+                    close(
+                        h,
+                        ApprovalId.of(row[0]),
+                        JobId.of(row[1]),
+                        new Decision(ApprovalStatus.EXPIRED, "system", now, "expired")))
+            .ifPresent(out::add);
+      } catch (StoreException e) {
+        log.warn("approval request {} could not be expired: {}", row[0], e.toString());
+      }
     }
     return out;
   }

@@ -11,12 +11,18 @@ import dev.docket.JobId;
 import dev.docket.JobRequest;
 import dev.docket.JobStatus;
 import dev.docket.Principal;
+import dev.docket.ScheduledTask;
+import dev.docket.TaskSpec;
+import dev.docket.action.MessageSender;
 import dev.docket.jdbc.JdbcStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +35,8 @@ import java.util.stream.Stream;
 /**
  * Docket's quick start: an engine on the embedded H2 default, a few handlers, and the queue's main
  * moves — a batch, a retry, a deferred job, a cancellation and a correlation group — then a plugin
- * tool call that waits for a human's approval. Runs in a few seconds and exits by itself: closing
- * the engine stops its worker threads.
+ * tool call that waits for a human's approval, and a cron scheduled task that fires. Runs in a few
+ * seconds and exits by itself: closing the engine stops its worker threads.
  */
 public final class QuickstartMain {
 
@@ -43,7 +49,10 @@ public final class QuickstartMain {
       Job cancelled,
       List<Job> group,
       ApprovalRequest approval,
-      Job approved) {}
+      Job approved,
+      ScheduledTask weekly,
+      List<Instant> weeklyNext,
+      Job fired) {}
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
@@ -58,9 +67,20 @@ public final class QuickstartMain {
     }
   }
 
+  /** The seed API's scheduled-task body: every Monday at 09:00 in Amsterdam. */
+  static final String SEED_TASK_ARGS =
+      "{\"room_id\": \"room-…\", \"content\": {\"msgtype\": \"swp.text\", \"body\": \"Monday status check\"}}";
+
   /** Runs the whole tour on a database in {@code dataDir}, narrating to {@code out}. */
   public static Summary run(PrintStream out, Path dataDir) throws InterruptedException {
     long t0 = System.nanoTime();
+    // The engine's clock is set so that the next whole minute is 3 s away: the tour can show a
+    // minutely task fire without waiting up to a minute. Everything else is real.
+    Instant realNow = Instant.now();
+    Instant soon = realNow.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1)).minusSeconds(3);
+    Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(realNow, soon));
+    List<String> chatLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+    MessageSender chat = (room, content) -> chatLog.add(room + ": " + content.get("body").asText());
     Map<JobId, CountDownLatch> finished = new ConcurrentHashMap<>();
     CountDownLatch crunchStarted = new CountDownLatch(1);
 
@@ -69,7 +89,9 @@ public final class QuickstartMain {
     try (Docket docket =
         Docket.builder()
             .store(JdbcStore.h2(dataDir)) // durable, zero set-up
+            .clock(clock)
             .workers("default", 4)
+            .messageSender(chat) // the port behind the built-in send_message action
             .handler("greet", ctx -> "Hello, " + ctx.args().get("name").asText() + "!")
             .handler("flaky", ctx -> {
               if (ctx.attempt() == 1) {
@@ -96,6 +118,12 @@ public final class QuickstartMain {
             })
             .build()
             .start()) {
+
+      // created first, so that it fires during the tour (see section 7)
+      Principal assistant = Principal.user("assistant-bot");
+      ScheduledTask minutely =
+          docket.as(assistant).scheduler().create(
+              TaskSpec.builder("Minutely ping", "* * * * *", "send_message").args(SEED_TASK_ARGS).build());
 
       section(out, "1. A batch of three greetings, submitted with one submitAll call");
       List<Job> batch =
@@ -165,7 +193,6 @@ public final class QuickstartMain {
             "   order-42  %-9s %s%n", j.status(), j.result().map(r -> r.asText()).orElse(""));
       }
       section(out, "6. A plugin tool call flagged for approval, approved from code");
-      Principal assistant = Principal.user("assistant-bot");
       Principal lead = Principal.user("ops-lead");
       Job call =
           docket.as(assistant).jobs().submit(
@@ -189,13 +216,48 @@ public final class QuickstartMain {
           decided.decisionNote().orElseThrow(),
           posted.status(),
           posted.result().orElseThrow().asText());
-      summary = new Summary(batch, retried, history, deferred, cancelled, group, decided, posted);
+      section(out, "7. Scheduled tasks: the seed's weekly post, and a minutely one that fired during the tour");
+      ScheduledTask weekly =
+          docket.as(assistant).scheduler().create(
+              TaskSpec.builder("Weekly status update", "0 9 * * MON", "send_message")
+                  .timezone("Europe/Amsterdam")
+                  .args(SEED_TASK_ARGS)
+                  .build());
+      List<Instant> next = docket.as(assistant).scheduler().nextFireTimes(weekly.id(), 3);
+      out.printf("   %s '%s' (%s, %s), next fires:%n", weekly.id(), weekly.name(), weekly.schedule(), weekly.timezone());
+      for (Instant i : next) {
+        out.printf("     %s  (%s local)%n", i, i.atZone(weekly.timezone()).toLocalDateTime());
+      }
+      out.printf(
+          "   '%s' (* * * * *) was created at the start, due at %s by the engine's clock%n",
+          minutely.name(), minutely.nextRunAt().orElseThrow());
+      Job fire = awaitFire(docket, finished, minutely);
+      out.printf(
+          "   it fired: job %s, %s, correlation id = task id; the chat got \"%s\"%n",
+          fire.id(), fire.status(), chatLog.isEmpty() ? "" : chatLog.get(0));
+      summary = new Summary(batch, retried, history, deferred, cancelled, group, decided, posted,
+          weekly, next, fire);
     }
     section(out, "Done");
     out.printf(
         "   %d ms in all; the engine is closed and its worker threads have stopped.%n",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     return summary;
+  }
+
+  /**
+   * Waits for the task's first fire to finish. A fire's job id is the task id and the fire minute
+   * in UTC ({@code tsk_…:2026-12-01T09:00Z}), so it is known before the fire happens.
+   */
+  private static Job awaitFire(Docket docket, Map<JobId, CountDownLatch> finished, ScheduledTask task)
+      throws InterruptedException {
+    String minute = task.nextRunAt().orElseThrow().toString().substring(0, 16) + "Z";
+    JobId id = JobId.of(task.id().value() + ":" + minute);
+    Duration patience = PATIENCE.plus(Duration.ofMinutes(1)); // a slow start may miss the first minute
+    if (!latch(finished, id).await(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("task " + task.id() + " did not fire within " + patience);
+    }
+    return docket.jobs().get(id);
   }
 
   private static JobRequest greet(String name) {

@@ -58,6 +58,20 @@ class QuickstartMainTest {
     assertThat(s.approved().status()).isEqualTo(SUCCEEDED);
     assertThat(s.approved().owner()).isEqualTo("assistant-bot");
 
+    assertThat(s.weekly().nextRunAt()).isPresent();
+    assertThat(s.weeklyNext()).hasSize(3);
+    assertThat(s.weeklyNext())
+        .allSatisfy(
+            i -> {
+              var local = i.atZone(java.time.ZoneId.of("Europe/Amsterdam"));
+              assertThat(local.getDayOfWeek()).isEqualTo(java.time.DayOfWeek.MONDAY);
+              assertThat(local.getHour()).isEqualTo(9);
+              assertThat(local.getMinute()).isZero();
+            });
+    assertThat(s.fired().status()).isEqualTo(SUCCEEDED);
+    assertThat(s.fired().function()).isEqualTo("send_message");
+    assertThat(s.fired().owner()).isEqualTo("assistant-bot");
+
     String text = buf.toString(StandardCharsets.UTF_8);
     assertThat(text)
         .contains("Hello, Ada!", "Hello, Grace!", "Hello, Linus!")
@@ -68,6 +82,8 @@ class QuickstartMainTest {
         .contains("AWAITING_APPROVAL")
         .contains("APPROVED by ops-lead")
         .contains("posted to #general")
+        .contains("Weekly status update")
+        .contains("room-…: Monday status check")
         .contains("the engine is closed");
   }
 }

@@ -21,6 +21,11 @@ import dev.docket.Page;
 import dev.docket.Principal;
 import dev.docket.QueueDepth;
 import dev.docket.Role;
+import dev.docket.MisfirePolicy;
+import dev.docket.ScheduledTask;
+import dev.docket.TaskSpec;
+import dev.docket.TaskUpdate;
+import java.time.Instant;
 import dev.docket.jdbc.JdbcStore;
 import dev.docket.memory.InMemoryStore;
 import java.io.IOException;
@@ -288,7 +293,7 @@ class DocSnippetsTest {
       assertThat(doc).as("region %s quoted verbatim", name).contains(dedent(m.group(2)));
     }
     assertThat(names)
-        .contains("readme", "handler", "build", "submit", "read", "page", "callers", "approval", "errors");
+        .contains("readme", "handler", "build", "submit", "read", "page", "callers", "approval", "errors", "schedule");
   }
 
   private static String dedent(String block) {
@@ -304,5 +309,40 @@ class DocSnippetsTest {
       out.append(l.isBlank() ? "" : l.substring(indent)).append('\n');
     }
     return out.toString().stripTrailing();
+  }
+
+  @Test
+  void schedulerTourRunsAsDocumented() {
+    List<String> chat = new CopyOnWriteArrayList<>();
+    // tag::schedule[]
+    Docket docket = Docket.builder()
+        .store(new InMemoryStore())
+        .messageSender((room, content) -> chat.add(room + ": " + content.get("body").asText())) // enables send_message
+        .build()
+        .start();
+    ScheduledTask weekly = docket.as(Principal.user("alice")).scheduler().create(
+        TaskSpec.builder("Weekly status update", "0 9 * * MON", "send_message")
+            .timezone("Europe/Amsterdam")                // IANA zone; UTC by default
+            .args("{\"room_id\": \"room-1\", \"content\": {\"msgtype\": \"m.text\", \"body\": \"Status?\"}}")
+            .misfirePolicy(MisfirePolicy.FIRE_ONCE)      // after downtime: one fire for the missed window (or SKIP)
+            .build());                                   // bad cron, zone, action or args: InvalidRequestException naming the field
+    Optional<Instant> next = weekly.nextRunAt();         // empty while disabled
+    List<Instant> preview = docket.scheduler().nextFireTimes(weekly.id(), 5);
+    ScheduledTask paused = docket.scheduler().update(weekly.id(), TaskUpdate.of().enabled(false));
+    ScheduledTask moved = docket.scheduler().update(weekly.id(),
+        TaskUpdate.of().schedule("30 8 * * MON-FRI").enabled(true)); // next fire recomputed from now
+    Page<Job> runs = docket.jobs().byCorrelation(weekly.id().value(), 50); // its fires: correlation id = task id
+    docket.scheduler().delete(weekly.id());              // jobs it enqueued stay
+    // end::schedule[]
+    try {
+      assertThat(next).isPresent();
+      assertThat(preview).hasSize(5);
+      assertThat(paused.nextRunAt()).isEmpty();
+      assertThat(moved.nextRunAt()).isPresent();
+      assertThat(runs.items()).isEmpty();
+      assertThat(docket.scheduler().find(weekly.id())).isEmpty();
+    } finally {
+      docket.close();
+    }
   }
 }

@@ -225,4 +225,29 @@ class PluginDiscoveryTest {
     @Override
     public void progress(int percent, String message) {}
   }
+
+  @Test
+  void anEngineBuiltWithDiscoverActionsRunsThePluginsActionOnASchedule() {
+    try (dev.docket.Docket docket =
+        dev.docket.Docket.builder()
+            .store(new dev.docket.memory.InMemoryStore())
+            .discoverActions(PluginDiscoveryTest.class.getClassLoader())
+            .build()) {
+      assertThat(docket.actions().names()).contains("count_words");
+      dev.docket.ScheduledTask t =
+          docket.scheduler()
+              .create(
+                  dev.docket.TaskSpec.builder("count", "*/5 * * * *", "count_words")
+                      .args("{\"text\": \"one two three\"}")
+                      .build());
+      assertThat(t.nextRunAt()).isPresent();
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  docket.scheduler()
+                      .create(dev.docket.TaskSpec.builder("bad", "* * * * *", "count_words").args("{}").build()))
+          .isInstanceOfSatisfying(
+              dev.docket.InvalidRequestException.class, e -> assertThat(e.field()).startsWith("args"));
+      assertThat(docket.scheduler().list(10).items()).hasSize(1);
+    }
+  }
 }

@@ -12,6 +12,8 @@ import dev.docket.action.RunQueryAction;
 import dev.docket.action.SendMessageAction;
 import dev.docket.action.TriggerAiAction;
 import dev.docket.internal.action.Actions;
+import dev.docket.internal.admin.AdminService;
+import dev.docket.internal.admin.ScopedQueueAdmin;
 import dev.docket.internal.hitl.ScopedHitlGate;
 import dev.docket.internal.schedule.ScopedScheduler;
 import dev.docket.spi.Store;
@@ -87,6 +89,11 @@ public final class Docket implements AutoCloseable {
     return system.hitl();
   }
 
+  /** Queue administration and metrics, with every right. */
+  public QueueAdmin admin() {
+    return system.admin();
+  }
+
   /** The scheduled tasks, with every right. */
   public Scheduler scheduler() {
     return system.scheduler();
@@ -110,7 +117,13 @@ public final class Docket implements AutoCloseable {
     ScopedJobQueue queue = new ScopedJobQueue(engine, principal);
     ScopedHitlGate gate = new ScopedHitlGate(engine.approvals(), principal);
     ScopedScheduler tasks = new ScopedScheduler(engine.schedules(), principal, engine::schedulesChanged);
+    ScopedQueueAdmin admin = new ScopedQueueAdmin(engine.admin(), principal);
     return new ScopedDocket() {
+      @Override
+      public QueueAdmin admin() {
+        return admin;
+      }
+
       @Override
       public Scheduler scheduler() {
         return tasks;
@@ -168,6 +181,8 @@ public final class Docket implements AutoCloseable {
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(2);
     /** Longest wait between two looks for due work when nothing signals it. */
     public static final Duration DEFAULT_POLL = Duration.ofSeconds(1);
+    /** The window of {@code admin().metrics()} unless one is given. */
+    public static final Duration DEFAULT_METRICS_WINDOW = Duration.ofMinutes(5);
     /** Largest args of one job, in bytes of JSON. */
     public static final int DEFAULT_MAX_ARGS_BYTES = 256 * 1024;
 
@@ -196,6 +211,8 @@ public final class Docket implements AutoCloseable {
     private @Nullable AiTrigger aiTrigger;
     private @Nullable NotesQuery notesQuery;
     private String scheduleQueue = JobRequest.DEFAULT_QUEUE;
+    private Duration metricsWindow = DEFAULT_METRICS_WINDOW;
+    private @Nullable Duration retention;
 
     private Builder() {}
 
@@ -387,6 +404,21 @@ public final class Docket implements AutoCloseable {
       return this;
     }
 
+    /** The default window of {@code admin().metrics()}: 1 s to 60 min; 5 min by default. */
+    public Builder metricsWindow(Duration window) {
+      this.metricsWindow = AdminService.checkWindow("metricsWindow", Objects.requireNonNull(window, "metricsWindow"));
+      return this;
+    }
+
+    /**
+     * Purges finished jobs (all terminal states, with their history) once they finished more than
+     * {@code olderThan} ago, in batches, from the reaper loop; off by default.
+     */
+    public Builder retention(Duration olderThan) {
+      this.retention = positive("retention", olderThan);
+      return this;
+    }
+
     /** The queue scheduled tasks' fires go to; {@value JobRequest#DEFAULT_QUEUE} by default. */
     public Builder scheduleQueue(String queue) {
       this.scheduleQueue = Checks.queue("scheduleQueue", queue);
@@ -471,7 +503,9 @@ public final class Docket implements AutoCloseable {
               !acceptUnknownFunctions,
               selfApproval,
               registry,
-              scheduleQueue);
+              scheduleQueue,
+              metricsWindow,
+              retention);
       return new Docket(new Engine(settings, store));
     }
   }

@@ -17,4 +17,10 @@ public interface ScopedDocket {
 
   /** The scheduled tasks, scoped to the caller. */
   Scheduler scheduler();
+
+  /**
+   * Queue administration and metrics; every call needs the {@link Role#ADMIN} role ({@link
+   * AccessDeniedException} otherwise).
+   */
+  QueueAdmin admin();
 }

@@ -21,7 +21,9 @@ import dev.docket.Page;
 import dev.docket.QueueDepth;
 import dev.docket.ScheduledTask;
 import dev.docket.TaskId;
+import dev.docket.spi.AdminStore;
 import dev.docket.spi.ApprovalStore;
+import dev.docket.spi.FinishedCount;
 import dev.docket.spi.FirePlan;
 import dev.docket.spi.Fired;
 import dev.docket.spi.NewTask;
@@ -77,6 +79,7 @@ public final class InMemoryStore implements Store {
   private final MemoryNodeStore nodes;
   private final MemoryApprovalStore approvals;
   private final MemoryScheduleStore schedules;
+  private final MemoryAdminStore admin;
 
   /** An empty store. */
   public InMemoryStore() {
@@ -89,6 +92,7 @@ public final class InMemoryStore implements Store {
     this.nodes = new MemoryNodeStore(state);
     this.approvals = new MemoryApprovalStore(state, jobs);
     this.schedules = new MemoryScheduleStore(state, jobs);
+    this.admin = new MemoryAdminStore(state);
   }
 
   /** Another store instance over the same data (a second node on the same database). */
@@ -104,6 +108,11 @@ public final class InMemoryStore implements Store {
   @Override
   public ApprovalStore approvals() {
     return approvals;
+  }
+
+  @Override
+  public AdminStore admin() {
+    return admin;
   }
 
   @Override
@@ -137,6 +146,7 @@ public final class InMemoryStore implements Store {
     /** Pending requests, oldest first. */
     final NavigableSet<ApprovalRow> pending = new TreeSet<>(OLDEST_FIRST);
     final Map<TaskId, TaskRow> tasks = new HashMap<>();
+    final Set<String> paused = new TreeSet<>();
     long sequence;
 
     <T> T locked(Supplier<T> action) {
@@ -376,7 +386,7 @@ public final class InMemoryStore implements Store {
           () -> {
             NavigableSet<Row> ready = s.ready.get(request.queue());
             List<ClaimedJob> claimed = new ArrayList<>();
-            if (ready == null) {
+            if (ready == null || s.paused.contains(request.queue())) {
               return claimed;
             }
             List<Row> picked = new ArrayList<>();
@@ -558,6 +568,13 @@ public final class InMemoryStore implements Store {
             r.finishedAt = null;
             r.scheduledAt = now;
             move(r, JobStatus.QUEUED, now, by, "retry");
+            List<JobEvent> history = s.events.get(id);
+            if (history != null && history.size() > MAX_HISTORY) {
+              List<JobEvent> kept = new ArrayList<>(MAX_HISTORY);
+              kept.add(history.get(0));
+              kept.addAll(history.subList(history.size() - (MAX_HISTORY - 1), history.size()));
+              s.events.put(id, kept);
+            }
             return Optional.of(r.snapshot());
           });
     }
@@ -942,6 +959,65 @@ public final class InMemoryStore implements Store {
     }
   }
 
+  private static final class MemoryAdminStore implements AdminStore {
+    private final State s;
+
+    MemoryAdminStore(State s) {
+      this.s = s;
+    }
+
+    @Override
+    public void setPaused(String queue, boolean paused, String by, Instant now) {
+      s.locked(() -> paused ? s.paused.add(queue) : s.paused.remove(queue));
+    }
+
+    @Override
+    public Set<String> pausedQueues() {
+      return s.locked(() -> Set.copyOf(s.paused));
+    }
+
+    @Override
+    public int purge(Instant finishedBefore, Set<JobStatus> statuses, int limit) {
+      return s.locked(
+          () -> {
+            List<Row> doomed =
+                s.rows.values().stream()
+                    .filter(r -> statuses.contains(r.status) && r.status.isTerminal())
+                    .filter(r -> r.finishedAt != null && r.finishedAt.isBefore(finishedBefore))
+                    .limit(limit)
+                    .toList();
+            for (Row r : doomed) {
+              s.rows.remove(r.id);
+              s.newestFirst.remove(r);
+              s.events.remove(r.id);
+              ApprovalRow a = s.approvalOfJob.remove(r.id);
+              if (a != null) {
+                s.approvals.remove(a.id);
+                s.pending.remove(a);
+              }
+            }
+            return doomed.size();
+          });
+    }
+
+    @Override
+    public List<FinishedCount> finishedSince(Instant since) {
+      return s.locked(
+          () -> {
+            Map<List<Object>, Long> counts = new LinkedHashMap<>();
+            for (Row r : s.rows.values()) {
+              if (r.status.isTerminal() && r.finishedAt != null && !r.finishedAt.isBefore(since)) {
+                counts.merge(List.of(r.queue, r.function, r.status), 1L, Long::sum);
+              }
+            }
+            List<FinishedCount> out = new ArrayList<>();
+            counts.forEach(
+                (k, n) -> out.add(new FinishedCount((String) k.get(0), (String) k.get(1), (JobStatus) k.get(2), n)));
+            return out;
+          });
+    }
+  }
+
   private static final class MemoryNodeStore implements NodeStore {
     private final State s;
 
@@ -960,7 +1036,8 @@ public final class InMemoryStore implements Store {
           () -> {
             NodeInfo old = s.nodes.get(node);
             Instant started = old == null ? now : old.startedAt();
-            return s.nodes.put(node, new NodeInfo(node, started, now, busy, total));
+            Map<String, Integer> workers = old == null ? Map.of() : old.workers();
+            return s.nodes.put(node, new NodeInfo(node, started, now, busy, total, workers));
           });
     }
 

@@ -21,6 +21,12 @@ import java.util.Set;
 public interface JobStore {
 
   /**
+   * Most history entries kept per job: a {@link #retry} trims a longer history to its first entry
+   * and the newest ones, so a job retried forever does not grow without bound.
+   */
+  int MAX_HISTORY = 500;
+
+  /**
    * Inserts a job, or returns the existing one with the same id (idempotent submit).
    *
    * @throws dev.docket.JobIdConflictException when the id exists with another owner; nothing is
@@ -53,7 +59,8 @@ public interface JobStore {
    * Claims up to {@code request.limit()} {@code QUEUED} jobs of the queue whose due time has come,
    * highest priority first, then earliest due, then oldest: each moves to {@code RUNNING} with its
    * attempt counted, {@code startedAt} set, a fresh lease token and the claiming node. A job is
-   * claimed by one caller only, however many claim at once.
+   * claimed by one caller only, however many claim at once. Nothing is claimed from a queue that
+   * is paused ({@link AdminStore#setPaused}).
    */
   List<ClaimedJob> claim(ClaimRequest request);
 
@@ -110,7 +117,7 @@ public interface JobStore {
 
   /**
    * Moves a {@code FAILED} or {@code CANCELLED} job back to {@code QUEUED} with zero attempts, no
-   * error and due now.
+   * error and due now, and trims its history to {@link #MAX_HISTORY} entries.
    *
    * @return the job after the change, or empty when it does not exist
    * @throws dev.docket.IllegalJobStateException from any other state

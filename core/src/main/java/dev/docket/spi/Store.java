@@ -15,6 +15,9 @@ public interface Store extends AutoCloseable {
   /** Cron scheduled tasks and their fires. */
   ScheduleStore schedules();
 
+  /** Queue pause state, purge and finished-job counts. */
+  AdminStore admin();
+
   /** The registry of running engines. */
   NodeStore nodes();
 

@@ -114,6 +114,15 @@ public final class ManualDocket implements AutoCloseable {
     return docket.scheduler();
   }
 
+  /** Purges one retention batch, when the engine has a retention period; returns how many. */
+  public int purgeRetained() {
+    return engine.retentionOnce();
+  }
+
+  public dev.docket.QueueAdmin admin() {
+    return docket.admin();
+  }
+
   public int running() {
     return engine.runningCount();
   }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.jdbc.internal.Db;
 import dev.docket.jdbc.internal.Dialect;
 import dev.docket.jdbc.internal.JdbcJobStore;
+import dev.docket.jdbc.internal.JdbcAdminStore;
 import dev.docket.jdbc.internal.JdbcApprovalStore;
 import dev.docket.jdbc.internal.JdbcNodeStore;
 import dev.docket.jdbc.internal.JdbcScheduleStore;
@@ -12,6 +13,7 @@ import dev.docket.jdbc.internal.PgSignals;
 import dev.docket.jdbc.internal.SchemaMigrator;
 import dev.docket.spi.JobStore;
 import dev.docket.spi.ApprovalStore;
+import dev.docket.spi.AdminStore;
 import dev.docket.spi.NodeStore;
 import dev.docket.spi.ScheduleStore;
 import dev.docket.spi.Store;
@@ -55,6 +57,7 @@ public final class JdbcStore implements Store {
   private final JdbcNodeStore nodes;
   private final JdbcApprovalStore approvals;
   private final JdbcScheduleStore schedules;
+  private final JdbcAdminStore admin;
   private final @Nullable PgSignals signals;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -93,6 +96,7 @@ public final class JdbcStore implements Store {
     this.nodes = new JdbcNodeStore(db);
     this.approvals = new JdbcApprovalStore(db, jobs);
     this.schedules = new JdbcScheduleStore(db, jobs);
+    this.admin = new JdbcAdminStore(db);
     log.info(
         "Docket JDBC store on {} ({}), table prefix '{}', leases on the {} clock",
         dialect.migrationFolder(),
@@ -161,6 +165,11 @@ public final class JdbcStore implements Store {
   @Override
   public ApprovalStore approvals() {
     return approvals;
+  }
+
+  @Override
+  public AdminStore admin() {
+    return admin;
   }
 
   @Override

@@ -20,6 +20,8 @@ import dev.docket.QueueDepth;
 import dev.docket.Cursor;
 import dev.docket.ApprovalId;
 import dev.docket.internal.action.ActionJobHandler;
+import dev.docket.internal.admin.AdminService;
+import dev.docket.internal.admin.MetricsRecorder;
 import dev.docket.internal.hitl.ApprovalService;
 import dev.docket.internal.schedule.ScheduleService;
 import dev.docket.internal.json.Json;
@@ -104,6 +106,10 @@ public final class Engine {
   private final ApprovalService approvals;
   private final ScheduleService schedules;
   private final ActionJobHandler actionHandler;
+  private final MetricsRecorder recorder = new MetricsRecorder();
+  private final AdminService admin;
+  /** When the next retention batch may run (engine clock). */
+  private volatile Instant nextRetention = Instant.MIN;
 
   public Engine(EngineSettings settings, Store store) {
     this.settings = settings;
@@ -118,6 +124,9 @@ public final class Engine {
               @Override
               public void jobMoved(dev.docket.spi.Decided d, JobStatus from, String by, String detail) {
                 publishChange(d.job(), from, by, detail);
+                if (d.job().status().isTerminal()) {
+                  recorder.recordFinished(d.job().queue(), d.job().function(), d.job().status().wireName());
+                }
                 if (d.job().status() == JobStatus.QUEUED) {
                   dispatchWakeup.signal();
                 } else if (d.job().status() == JobStatus.SCHEDULED) {
@@ -132,6 +141,8 @@ public final class Engine {
               }
             });
     this.actionHandler = new ActionJobHandler(settings.actions());
+    this.admin =
+        new AdminService(store, settings.clock(), recorder, settings.metricsWindow(), dispatchWakeup::signal);
     this.schedules =
         new ScheduleService(
             store,
@@ -152,6 +163,16 @@ public final class Engine {
                 dispatchWakeup.signal();
               }
             });
+  }
+
+  /** The admin operations and metrics. */
+  public AdminService admin() {
+    return admin;
+  }
+
+  /** This node's wait and run time histograms. */
+  public MetricsRecorder recorder() {
+    return recorder;
   }
 
   /** The scheduler's service. */
@@ -189,7 +210,7 @@ public final class Engine {
                         e.getValue(),
                         settings.prefetch() < 0 ? 4 * e.getValue() : settings.prefetch())));
     Instant now = settings.clock().instant();
-    store.nodes().register(new NodeInfo(settings.nodeId(), now, now, 0, totalWorkers()));
+    store.nodes().register(new NodeInfo(settings.nodeId(), now, now, 0, totalWorkers(), settings.workers()));
     if (!pools.isEmpty()) {
       Thread t = new Thread(this::ackLoop, "docket-acker");
       t.setDaemon(true);
@@ -337,6 +358,11 @@ public final class Engine {
       log.warn("approval expiry failed, retrying: {}", e.toString());
     }
     int reaped = reapOnce();
+    try {
+      retentionOnce();
+    } catch (RuntimeException e) {
+      log.warn("retention purge failed, retrying: {}", e.toString());
+    }
     return reaped >= REAP_BATCH || expired >= ApprovalService.EXPIRE_BATCH
         ? Duration.ZERO
         : settings.heartbeatInterval();
@@ -668,7 +694,9 @@ public final class Engine {
     try {
       Outcome outcome;
       try {
-        r.bind(Thread.currentThread(), settings.clock().instant());
+        Instant begin = settings.clock().instant();
+        r.bind(Thread.currentThread(), begin);
+        recorder.recordWait(begin, job.queue(), job.function(), Duration.between(job.scheduledAt(), begin));
         if (r.deadline() != null) {
           watchdogWakeup.signal();
         }
@@ -870,7 +898,15 @@ public final class Engine {
       running.remove(r.job.id(), r);
       Optional<Job> after = results.get(i);
       if (after.isPresent()) {
-        publishChange(after.get(), JobStatus.RUNNING, "system", describe(a.outcome()));
+        Job done = after.get();
+        Instant handlerStart = r.handlerStartedAt();
+        if (!(a.outcome() instanceof Outcome.Released) && handlerStart != null) {
+          recorder.recordRun(a.at(), done.queue(), done.function(), Duration.between(handlerStart, a.at()));
+        }
+        if (done.status().isTerminal()) {
+          recorder.recordFinished(done.queue(), done.function(), done.status().wireName());
+        }
+        publishChange(done, JobStatus.RUNNING, "system", describe(a.outcome()));
       } else {
         log.warn("job {}: lease no longer held; outcome {} dropped", r.job.id(), a.outcome().status());
       }
@@ -982,6 +1018,24 @@ public final class Engine {
         watchdogWakeup.signal();
       }
     }
+  }
+
+  /**
+   * Purges one batch of jobs past the retention period, when one is configured; runs again at once
+   * while batches come back full, else a minute later.
+   */
+  public int retentionOnce() {
+    Duration retention = settings.retention();
+    Instant now = settings.clock().instant();
+    if (retention == null || now.isBefore(nextRetention)) {
+      return 0;
+    }
+    int n = admin.retentionStep(retention);
+    if (n > 0) {
+      log.info("retention: purged {} job(s) finished more than {} ago", n, retention);
+    }
+    nextRetention = n >= dev.docket.QueueAdmin.PURGE_BATCH ? now : now.plus(Duration.ofMinutes(1));
+    return n;
   }
 
   /** Takes back the jobs of nodes whose leases expired. */

@@ -6,6 +6,7 @@ import dev.docket.NodeId;
 import dev.docket.RetryPolicy;
 import dev.docket.SelfApproval;
 import dev.docket.internal.action.Actions;
+import org.jspecify.annotations.Nullable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.Map;
  * @param selfApproval whether requesters may decide their own approval requests
  * @param actions the scheduled-task actions (a thread-safe registry that may grow at run time)
  * @param scheduleQueue the queue fired jobs go to
+ * @param metricsWindow the default window of a metrics snapshot
+ * @param retention purge finished jobs older than this automatically; never when null
  */
 public record EngineSettings(
     NodeId nodeId,
@@ -40,7 +43,9 @@ public record EngineSettings(
     boolean checkFunctions,
     SelfApproval selfApproval,
     Actions actions,
-    String scheduleQueue) {
+    String scheduleQueue,
+    Duration metricsWindow,
+    @Nullable Duration retention) {
 
   public EngineSettings {
     workers = Map.copyOf(workers);

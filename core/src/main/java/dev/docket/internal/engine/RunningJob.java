@@ -16,6 +16,7 @@ final class RunningJob {
   final Lease lease;
   final long sequence;
   private volatile @Nullable Instant deadline;
+  private volatile @Nullable Instant handlerStartedAt;
   final AtomicBoolean finalized = new AtomicBoolean();
 
   private @Nullable Thread thread;
@@ -39,10 +40,16 @@ final class RunningJob {
   /** The handler starts on {@code worker} at {@code now}; its timeout counts from here. */
   synchronized void bind(Thread worker, Instant now) {
     this.thread = worker;
+    this.handlerStartedAt = now;
     this.deadline = job.timeout().map(now::plus).orElse(null);
     if (interruptRequested) {
       worker.interrupt();
     }
+  }
+
+  /** When the handler started on a worker; null while buffered. */
+  @Nullable Instant handlerStartedAt() {
+    return handlerStartedAt;
   }
 
   synchronized boolean isStarted() {

@@ -27,6 +27,8 @@ import dev.docket.Page;
 import dev.docket.QueueDepth;
 import dev.docket.spi.ClaimRequest;
 import dev.docket.spi.ClaimedJob;
+import dev.docket.spi.FinishedCount;
+import dev.docket.spi.JobStore;
 import dev.docket.spi.FirePlan;
 import dev.docket.spi.Fired;
 import dev.docket.spi.NewTask;
@@ -1533,6 +1535,102 @@ public abstract class StoreTck {
         pool.shutdownNow();
       }
       assertThat(store.jobs().list(JobFilter.all(), Optional.empty(), 500).items()).hasSize(tasks * 5);
+    }
+  }
+
+  // ------------------------------------------------------------------ admin
+
+  /** Queue pause (honoured by every store instance), purge, finished counts, history bound. */
+  @Nested
+  class Admin {
+
+    private Job finish(NewJob n, Outcome outcome, Instant at) {
+      insert(n);
+      ClaimedJob c = claim(n.queue(), 1, at).get(0);
+      return store.jobs().complete(c.lease(), outcome, at).orElseThrow();
+    }
+
+    @Test
+    void aPausedQueueIsClaimedFromByNoStoreInstanceUntilResumed() {
+      Store other = peer();
+      insert(aJob().queue("mail").build());
+      insert(aJob().queue("other").build());
+      store.admin().setPaused("mail", true, "root", T0);
+      assertThat(store.admin().pausedQueues()).containsExactly("mail");
+      assertThat(other.admin().pausedQueues()).containsExactly("mail");
+      assertThat(claim("mail", 10, T0)).isEmpty();
+      assertThat(other.jobs().claim(new ClaimRequest(NODE_B, "mail", 10, T0, LEASE))).isEmpty();
+      assertThat(claim("other", 10, T0)).hasSize(1);
+      store.admin().setPaused("mail", true, "root", T0); // idempotent
+      other.admin().setPaused("mail", false, "root", T0);
+      assertThat(store.admin().pausedQueues()).isEmpty();
+      assertThat(claim("mail", 10, T0)).hasSize(1);
+    }
+
+    @Test
+    void purgeDeletesOnlyFinishedJobsOfTheStatesAndAgeGivenWithTheirHistoryAndRequests() {
+      Job oldOk = finish(aJob().build(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0);
+      Job oldFailed = finish(aJob().build(), new Outcome.Failed(JobError.of("x", "y")), T0);
+      NewJob gated = aJob().awaitingApproval("r").build();
+      insert(gated);
+      store.approvals().decide(gated.approval().orElseThrow().id(), new Decision(ApprovalStatus.REJECTED, "carol", T0, "no"));
+      Job recent = finish(aJob().build(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0.plusSeconds(3600));
+      Job waiting = insert(aJob().queue("idle").build());
+
+      assertThat(store.admin().purge(T0.plusSeconds(1), Set.of(JobStatus.SUCCEEDED), 100)).isEqualTo(1);
+      assertThat(store.jobs().find(oldOk.id())).isEmpty();
+      assertThat(store.jobs().events(oldOk.id())).isEmpty();
+      assertThat(store.jobs().find(oldFailed.id())).isPresent();
+
+      assertThat(store.admin().purge(T0.plusSeconds(1), JobStatus.terminal(), 1)).isEqualTo(1);
+      assertThat(store.admin().purge(T0.plusSeconds(1), JobStatus.terminal(), 100)).isEqualTo(1);
+      assertThat(store.admin().purge(T0.plusSeconds(1), JobStatus.terminal(), 100)).isZero();
+      assertThat(store.jobs().find(oldFailed.id())).isEmpty();
+      assertThat(store.jobs().find(gated.id())).isEmpty();
+      assertThat(store.approvals().find(gated.approval().orElseThrow().id())).isEmpty();
+      assertThat(store.jobs().find(recent.id())).isPresent();
+      assertThat(store.jobs().find(waiting.id())).isPresent();
+    }
+
+    @Test
+    void finishedCountsGroupByQueueFunctionAndState() {
+      finish(aJob().function("a").build(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0);
+      finish(aJob().function("a").build(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0.plusSeconds(10));
+      finish(aJob().function("b").build(), new Outcome.Failed(JobError.of("x", "y")), T0.plusSeconds(20));
+      finish(
+          aJob().function("a").createdAt(T0.minusSeconds(600)).dueAt(T0.minusSeconds(600)).build(),
+          new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()),
+          T0.minusSeconds(600));
+      insert(aJob().function("a").queue("idle").build());
+      assertThat(store.admin().finishedSince(T0))
+          .containsExactlyInAnyOrder(
+              new FinishedCount("default", "a", JobStatus.SUCCEEDED, 2),
+              new FinishedCount("default", "b", JobStatus.FAILED, 1));
+    }
+
+    @Test
+    void nodesKeepTheirWorkersPerQueueAcrossHeartbeats() {
+      store.nodes().register(new NodeInfo(NODE_A, T0, T0, 0, 6, Map.of("default", 4, "mail", 2)));
+      store.nodes().heartbeat(NODE_A, T0.plusSeconds(2), 3, 6);
+      NodeInfo n = peer().nodes().list().get(0);
+      assertThat(n.workers()).isEqualTo(Map.of("default", 4, "mail", 2));
+      assertThat(n.busy()).isEqualTo(3);
+      assertThat(n.lastHeartbeatAt()).isEqualTo(T0.plusSeconds(2));
+    }
+
+    @Test
+    void aRetryKeepsTheHistoryBounded() {
+      NewJob n = aJob().maxAttempts(1).build();
+      insert(n);
+      int rounds = JobStore.MAX_HISTORY / 2 + 10;
+      for (int i = 0; i < rounds; i++) {
+        store.jobs().requestCancel(n.id(), T0, "alice");
+        store.jobs().retry(n.id(), T0, "alice");
+      }
+      List<JobEvent> events = store.jobs().events(n.id());
+      assertThat(events).hasSizeLessThanOrEqualTo(JobStore.MAX_HISTORY);
+      assertThat(events.get(0).from()).isEmpty();
+      assertThat(events.get(events.size() - 1).detail()).isEqualTo("retry");
     }
   }
 }

@@ -55,6 +55,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JdbcJobStore implements JobStore {
 
+  /** The claim's check that its queue is not paused (a primary-key lookup, evaluated once). */
+  private static final String NOT_PAUSED =
+      " AND NOT EXISTS (SELECT 1 FROM <prefix>queues pq WHERE pq.queue = :queue AND pq.paused = TRUE)";
+
   /** Jobs per statement when a list of ids is bound. */
   static final int CHUNK = 500;
   /** Most outcomes written in one group commit. */
@@ -515,6 +519,7 @@ public final class JdbcJobStore implements JobStore {
           List<String> ids =
               h.createQuery(
                       "SELECT id FROM <prefix>jobs WHERE status = 'QUEUED' AND queue = :queue AND scheduled_at <= :now"
+                          + NOT_PAUSED
                           + " ORDER BY "
                           + h2Prefix("status, queue, ")
                           + "priority DESC, scheduled_at, created_at, id LIMIT :limit"
@@ -574,6 +579,7 @@ public final class JdbcJobStore implements JobStore {
         "WITH picked AS ("
             + " SELECT id FROM <prefix>jobs"
             + " WHERE status = 'QUEUED' AND queue = :queue AND scheduled_at <= :now"
+            + NOT_PAUSED
             + " ORDER BY priority DESC, scheduled_at, created_at, id LIMIT :limit FOR UPDATE SKIP LOCKED),"
             + " claimed AS ("
             + " UPDATE <prefix>jobs j SET status = 'RUNNING', attempts = j.attempts + 1, started_at = :now,"
@@ -944,6 +950,7 @@ public final class JdbcJobStore implements JobStore {
             throw new StoreException("job " + id + " changed during retry; try again");
           }
           insertEvent(h, id, now, j.status(), JobStatus.QUEUED, by, "retry");
+          trimHistory(h, id);
           signals.work(h, j.queue());
           return findIn(h, id, "");
         });
@@ -963,6 +970,26 @@ public final class JdbcJobStore implements JobStore {
         .bind("to", to.name())
         .bind("by", JobRows.truncate(by, 128))
         .bind("detail", JobRows.truncate(detail, MAX_DETAIL));
+  }
+
+  /** Keeps the first history entry and the newest {@code MAX_HISTORY - 1}. */
+  private static void trimHistory(Handle h, JobId id) {
+    java.util.Optional<Long> keepFrom =
+        h.createQuery(
+                "SELECT seq FROM <prefix>job_events WHERE job_id = :id ORDER BY seq DESC LIMIT 1 OFFSET :skip")
+            .bind("id", id.value())
+            .bind("skip", MAX_HISTORY - 2)
+            .mapTo(Long.class)
+            .findOne();
+    if (keepFrom.isEmpty()) {
+      return;
+    }
+    h.createUpdate(
+            "DELETE FROM <prefix>job_events WHERE job_id = :id AND seq < :keepFrom AND seq >"
+                + " (SELECT MIN(seq) FROM <prefix>job_events WHERE job_id = :id)")
+        .bind("id", id.value())
+        .bind("keepFrom", keepFrom.get())
+        .execute();
   }
 
   static void insertEvent(

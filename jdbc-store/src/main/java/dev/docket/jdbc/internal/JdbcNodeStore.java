@@ -26,8 +26,9 @@ public final class JdbcNodeStore implements NodeStore {
                 .bind("node", node.id().value())
                 .execute()
                 + h.createUpdate(
-                        "INSERT INTO <prefix>nodes (node_id, started_at, last_heartbeat_at, busy, total)"
-                            + " VALUES (:node, :startedAt, :now, :busy, :total)")
+                        "INSERT INTO <prefix>nodes (node_id, started_at, last_heartbeat_at, busy, total, workers)"
+                            + " VALUES (:node, :startedAt, :now, :busy, :total, :workers)")
+                    .bind("workers", workersJson(node.workers()))
                     .bind("node", node.id().value())
                     .bind("startedAt", ts(node.startedAt()))
                     .bind("now", ts(node.lastHeartbeatAt()))
@@ -54,7 +55,7 @@ public final class JdbcNodeStore implements NodeStore {
     return db.read(
         h ->
             h.createQuery(
-                    "SELECT node_id, started_at, last_heartbeat_at, busy, total FROM <prefix>nodes ORDER BY node_id")
+                    "SELECT node_id, started_at, last_heartbeat_at, busy, total, workers FROM <prefix>nodes ORDER BY node_id")
                 .map(
                     (rs, ctx) ->
                         new NodeInfo(
@@ -62,8 +63,31 @@ public final class JdbcNodeStore implements NodeStore {
                             JobRows.instant(rs, "started_at"),
                             JobRows.instant(rs, "last_heartbeat_at"),
                             rs.getInt(4),
-                            rs.getInt(5)))
+                            rs.getInt(5),
+                            workers(rs.getString(6))))
                 .list());
+  }
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Integer>> WORKERS =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+  private static String workersJson(java.util.Map<String, Integer> workers) {
+    try {
+      return JobRows.MAPPER.writeValueAsString(new java.util.TreeMap<>(workers));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new dev.docket.spi.StoreException("cannot serialise workers", e);
+    }
+  }
+
+  private static java.util.Map<String, Integer> workers(@org.jspecify.annotations.Nullable String json) {
+    if (json == null) {
+      return java.util.Map.of();
+    }
+    try {
+      return JobRows.MAPPER.readValue(json, WORKERS);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return java.util.Map.of();
+    }
   }
 
   @Override

@@ -33,7 +33,7 @@ public final class SchemaMigrator {
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
 
   /** Every migration, in order; the same list exists for each dialect (a test checks it). */
-  public static final List<String> MIGRATIONS = List.of("V001__create_jobs.sql", "V002__create_approvals.sql", "V003__create_tasks.sql");
+  public static final List<String> MIGRATIONS = List.of("V001__create_jobs.sql", "V002__create_approvals.sql", "V003__create_tasks.sql", "V004__admin.sql");
 
   private static final Pattern VERSION = Pattern.compile("V(\\d+)__.*\\.sql");
   private static final Map<String, ReentrantLock> H2_LOCKS = new ConcurrentHashMap<>();
@@ -146,7 +146,7 @@ public final class SchemaMigrator {
   public void verify() {
     try (Connection c = dataSource.getConnection()) {
       DatabaseMetaData md = c.getMetaData();
-      for (String table : List.of("jobs", "job_events", "nodes", "approvals", "approval_approvers", "tasks")) {
+      for (String table : List.of("jobs", "job_events", "nodes", "approvals", "approval_approvers", "tasks", "queues")) {
         boolean found = false;
         for (String name : List.of(prefix + table, (prefix + table).toUpperCase(java.util.Locale.ROOT))) {
           try (ResultSet rs = md.getTables(null, null, name, null)) {

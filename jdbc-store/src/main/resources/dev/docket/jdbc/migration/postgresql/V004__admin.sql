@@ -1,0 +1,13 @@
+-- Docket schema v4 (PostgreSQL): queue pause state, node workers per queue, finished-job index.
+
+CREATE TABLE ${prefix}queues (
+    queue      VARCHAR(64) COLLATE "C" PRIMARY KEY,
+    paused     BOOLEAN      NOT NULL,
+    updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+    updated_by VARCHAR(128) NOT NULL
+);
+
+ALTER TABLE ${prefix}nodes ADD COLUMN workers VARCHAR(8000);
+
+-- Purge and the metrics' finished counts read finished jobs by finish time only.
+CREATE INDEX ${prefix}jobs_finished ON ${prefix}jobs (finished_at) WHERE finished_at IS NOT NULL;

@@ -21,6 +21,10 @@ import dev.docket.Page;
 import dev.docket.Principal;
 import dev.docket.QueueDepth;
 import dev.docket.Role;
+import dev.docket.QueueAdmin;
+import dev.docket.NodeStatus;
+import dev.docket.MetricsSnapshot;
+import java.util.Set;
 import dev.docket.MisfirePolicy;
 import dev.docket.ScheduledTask;
 import dev.docket.TaskSpec;
@@ -293,7 +297,7 @@ class DocSnippetsTest {
       assertThat(doc).as("region %s quoted verbatim", name).contains(dedent(m.group(2)));
     }
     assertThat(names)
-        .contains("readme", "handler", "build", "submit", "read", "page", "callers", "approval", "errors", "schedule");
+        .contains("readme", "handler", "build", "submit", "read", "page", "callers", "approval", "errors", "schedule", "admin");
   }
 
   private static String dedent(String block) {
@@ -343,6 +347,42 @@ class DocSnippetsTest {
       assertThat(docket.scheduler().find(weekly.id())).isEmpty();
     } finally {
       docket.close();
+    }
+  }
+
+  @Test
+  void adminTourRunsAsDocumented() throws Exception {
+    Audit audit = new Audit();
+    try (Docket docket = Docket.builder()
+        .store(new InMemoryStore())
+        .workers("default", 2)
+        .handler("send-email", ctx -> "sent")
+        .handler("bounce", ctx -> { throw new IOException("mailbox full"); })
+        .listener(audit::add)
+        .build()
+        .start()) {
+      Job bounced = docket.jobs().submit(JobRequest.builder("bounce").maxAttempts(1).build());
+      audit.await(bounced.id(), JobStatus.FAILED);
+      // tag::admin[]
+      QueueAdmin admin = docket.as(Principal.of("ops", Role.ADMIN)).admin(); // every call needs ADMIN
+      admin.pause("default");                          // no node claims from it; running jobs finish
+      admin.resume("default");
+      Page<Job> dead = admin.deadLetters(Optional.empty(), 50); // FAILED jobs with their last error
+      Job again = docket.jobs().retry(dead.items().get(0).id()); // back to QUEUED, attempts from 0
+      long purged = admin.purge(Duration.ofDays(30), Set.of()); // finished > 30 days ago, in batches
+      List<NodeStatus> nodes = admin.nodes();           // heartbeats, busy / total, workers per queue
+      MetricsSnapshot m = admin.metrics(Duration.ofMinutes(5));
+      double perMinute = m.succeededPerMinute();        // cluster-wide, from the store
+      Optional<Double> p99 = m.runMs().p99();           // this node's runs, bounded histogram
+      String prometheus = m.toPrometheus();             // text format 0.0.4
+      // end::admin[]
+      assertThat(dead.items()).extracting(Job::id).containsExactly(bounced.id());
+      assertThat(again.status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(purged).isZero();
+      assertThat(nodes).hasSize(1);
+      assertThat(perMinute).isZero();
+      assertThat(p99).isPresent();
+      assertThat(prometheus).contains("docket_workers");
     }
   }
 }

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * docket.start();
  * }</pre>
  *
- * <p>Meters (see {@code docs/observability-micrometer.md}):
+ * <p>Meters (see {@code docs/micrometer.md}):
  *
  * <ul>
  *   <li>{@value #JOBS_FINISHED} (counter; tags {@code queue}, {@code function}, {@code outcome} =

@@ -17,7 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The code blocks of docs/observability-micrometer.md, compiled and run. */
+/** The code blocks of docs/micrometer.md, compiled and run. */
 class DocketMetersDocSnippetsTest {
 
   @Test

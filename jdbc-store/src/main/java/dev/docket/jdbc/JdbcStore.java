@@ -147,6 +147,37 @@ public final class JdbcStore implements Store {
     return new JdbcStore(b, pool);
   }
 
+  /**
+   * A store on a database given by its JDBC URL (PostgreSQL, say), with a connection pool of
+   * {@code poolSize} that this store creates, owns and closes.
+   *
+   * @param user the user, or null to take it from the URL
+   * @param password the password, or null
+   */
+  public static JdbcStore url(String jdbcUrl, @Nullable String user, @Nullable String password, int poolSize) {
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    if (poolSize < 1 || poolSize > 1_000) {
+      throw new IllegalArgumentException("poolSize must be within 1..1000, was " + poolSize);
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    if (user != null) {
+      config.setUsername(user);
+    }
+    if (password != null) {
+      config.setPassword(password);
+    }
+    config.setMaximumPoolSize(poolSize);
+    config.setPoolName("docket-pool");
+    HikariDataSource pool = new HikariDataSource(config);
+    try {
+      return new JdbcStore(new Builder(pool), pool);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
   /** A store on the caller's {@link DataSource} (H2 or PostgreSQL), with every default. */
   public static JdbcStore create(DataSource dataSource) {
     return builder(dataSource).build();

@@ -124,15 +124,17 @@ public final class RestServer implements AutoCloseable {
         length = -1;
       }
     }
-    if (length > b.maxBodyBytes) {
-      return tooLarge();
-    }
     byte[] body;
     try (InputStream in = x.getRequestBody()) {
+      if (length > b.maxBodyBytes) {
+        drain(in);
+        return tooLarge();
+      }
       body = in.readNBytes(b.maxBodyBytes + 1);
-    }
-    if (body.length > b.maxBodyBytes) {
-      return tooLarge();
+      if (body.length > b.maxBodyBytes) {
+        drain(in);
+        return tooLarge();
+      }
     }
     URI uri = x.getRequestURI();
     String rawQuery = uri.getRawQuery() == null ? "" : uri.getRawQuery();
@@ -140,11 +142,21 @@ public final class RestServer implements AutoCloseable {
         rawQuery, x.getRequestHeaders(), body));
   }
 
+  /** Reads and drops what is left of an oversize body (up to 64 MiB), so the client reads our 413. */
+  private static void drain(InputStream in) throws IOException {
+    byte[] sink = new byte[64 * 1024];
+    long left = 64L * 1024 * 1024;
+    int n;
+    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+      left -= n;
+    }
+  }
+
   private RestResponse tooLarge() {
     String json =
         "{\"type\":\"about:blank\",\"title\":\"Payload Too Large\",\"status\":413,\"detail\":\"the body is larger than "
             + b.maxBodyBytes + " bytes\",\"errors\":[]}";
-    return new RestResponse(413, "application/problem+json", json.getBytes(StandardCharsets.UTF_8), Map.of("Connection", "close"));
+    return new RestResponse(413, "application/problem+json", json.getBytes(StandardCharsets.UTF_8), Map.of());
   }
 
   /** Stops serving (requests in flight get the stop grace), then closes the engine if owned. Idempotent. */

@@ -358,9 +358,10 @@ public final class Api {
     ObjectNode b = Bodies.object(c.request().body(), SUBMIT_FIELDS, false);
     JobRequest.Builder r = JobRequest.builder(Bodies.string(b, "function", ""));
     JsonNode args = b.get("args");
-    if (args != null && !args.isNull()) {
-      r.args(args);
+    if (args == null || args.isNull()) {
+      throw HttpError.field("args", "is required (JSON, {} for none)");
     }
+    r.args(args);
     Bodies.optString(b, "queue", "").ifPresent(r::queue);
     Bodies.optInt(b, "priority", "").ifPresent(r::priority);
     Optional<java.time.Instant> until = Bodies.optInstant(b, "defer_until", "");
@@ -495,9 +496,7 @@ public final class Api {
     }
     ObjectNode o = Views.F.objectNode();
     o.set("queues", queues);
-    ObjectNode t = Views.depth(null, total, false);
-    t.remove("paused");
-    o.set("total", t);
+    o.set("total", Views.depth(null, total, !shown.isEmpty() && shown.keySet().stream().allMatch(paused::contains)));
     return json(200, o);
   }
 

@@ -414,4 +414,34 @@ abstract class RestContract {
     assertProblem(http.post(null, "/v1/scheduled-tasks", SEED_TASK), 401, null);
     assertThat(http.get(null, "/v1/openapi.json").status()).isEqualTo(200);
   }
+
+  @Test
+  void garbageLeavesNothingStoredAndTheServerStillAnswers() {
+    int jobs = http.get(ROOT, "/v1/queue/jobs?limit=500").json().path("items").size();
+    int tasks = http.get(ROOT, "/v1/scheduled-tasks?limit=500").json().path("items").size();
+    List<Http.Res> answers = new ArrayList<>();
+    answers.add(http.post(ALICE, "/v1/queue/jobs", "{\"function\": "));
+    answers.add(http.post(ALICE, "/v1/queue/jobs", "[".repeat(5_000) + "]".repeat(5_000)));
+    answers.add(http.post(ALICE, "/v1/queue/jobs", "{\"function\": \"echo\", \"args\": {}, \"priority\": 1e400}"));
+    answers.add(http.post(ALICE, "/v1/queue/jobs", "{\"function\": \"echo\\u0000\", \"args\": {}}"));
+    answers.add(http.post(ALICE, "/v1/queue/jobs", "{\"function\": \"echo\", \"args\": {}, \"job_id\": \"'; DROP TABLE docket_jobs; --\"}"));
+    answers.add(http.post(ALICE, "/v1/queue/jobs", "{\"function\": \"echo\", \"args\": {}, \"approval\": {\"reason\": \"r\", \"expires_in_seconds\": \"soon\"}}"));
+    answers.add(http.post(ALICE, "/v1/queue/jobs", "{\"function\": \"echo\", \"args\": {}, \"queue\": \"../etc\"}"));
+    answers.add(http.post(ALICE, "/v1/scheduled-tasks", SEED_TASK.replace("0 9 * * MON", "@reboot")));
+    answers.add(http.post(ALICE, "/v1/scheduled-tasks", SEED_TASK.replace("0 9 * * MON", "5/10 * * * *")));
+    answers.add(http.post(ALICE, "/v1/scheduled-tasks", SEED_TASK.replace("Europe/Amsterdam", "../../etc/passwd")));
+    answers.add(http.post(ALICE, "/v1/scheduled-tasks", "not json at all"));
+    answers.add(http.get(ALICE, "/v1/queue/jobs?limit=99999999999999999999"));
+    answers.add(http.get(ALICE, "/v1/queue/hitl?limit=-1"));
+    answers.add(http.get(ALICE, "/v1/queue/jobs/%2e%2e%2f%2e%2e%2fetc%2fpasswd"));
+    answers.add(http.get(ALICE, "/v1/queue/correlation/%3Cscript%3E"));
+    answers.add(http.post(ALICE, "/v1/queue/jobs", "x".repeat(2 * 1024 * 1024)));
+    for (Http.Res r : answers) {
+      assertThat(r.status()).as(r.body()).isBetween(400, 499);
+      assertThat(r.body()).doesNotContain("Exception").doesNotContain("SQL").doesNotContain("at dev.");
+    }
+    assertThat(http.get(ROOT, "/v1/queue/jobs?limit=500").json().path("items")).hasSize(jobs);
+    assertThat(http.get(ROOT, "/v1/scheduled-tasks?limit=500").json().path("items")).hasSize(tasks);
+    assertThat(http.post(ALICE, "/v1/queue/jobs", "{\"function\": \"echo\", \"args\": {}}").status()).isEqualTo(201);
+  }
 }

@@ -45,6 +45,12 @@ public interface HitlGate {
   /** The approval request of a job, if it has one and the caller may see it. */
   Optional<ApprovalRequest> forJob(JobId jobId);
 
+  /**
+   * The approval requests of several jobs at once (one store read), keyed by job id; jobs without
+   * a request, or whose request the caller may not see, are absent.
+   */
+  java.util.Map<JobId, ApprovalRequest> forJobs(java.util.Collection<JobId> jobIds);
+
   /** Approves without a note. */
   default ApprovalRequest approve(ApprovalId id) {
     return approve(id, "");

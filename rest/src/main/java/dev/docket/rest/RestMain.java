@@ -17,10 +17,11 @@ import org.jspecify.annotations.Nullable;
  *      [--jdbc-url URL [--jdbc-user U --jdbc-password P]] [--host 0.0.0.0]
  * </pre>
  *
- * Embedded H2 in {@code --data} by default, PostgreSQL with {@code --jdbc-url}. Without {@code
- * --demo} the server runs no jobs itself (producer only: other nodes with handlers run them);
- * with it, it registers the demo handlers {@code echo}, {@code sleep} and {@code fail} and the
- * built-in actions with ports that log. Stops gracefully on SIGTERM.
+ * Embedded H2 in {@code --data} by default, PostgreSQL with {@code --jdbc-url}; listens on every
+ * interface unless {@code --host} says otherwise. Without {@code --demo} the server runs no jobs
+ * itself (producer only: other nodes with handlers run them) and knows the built-in actions (with
+ * ports that log) so that their tasks can be created; with it, it also registers the demo handlers
+ * {@code echo}, {@code sleep} and {@code fail} and runs 4 workers. Stops gracefully on SIGTERM.
  */
 public final class RestMain {
 
@@ -33,7 +34,7 @@ public final class RestMain {
 
   static Options parse(String[] args) {
     int port = 8080;
-    String host = "127.0.0.1";
+    String host = "0.0.0.0";
     Path data = Path.of("docket-data");
     Path tokens = null;
     boolean demo = false;
@@ -77,7 +78,7 @@ public final class RestMain {
 
   static String usage() {
     return "usage: java -jar docket-server.jar --port 8080 --data ./docket-data --tokens tokens.properties [--demo]"
-        + " [--jdbc-url URL [--jdbc-user U --jdbc-password P]] [--host 127.0.0.1]";
+        + " [--jdbc-url URL [--jdbc-user U --jdbc-password P]] [--host 0.0.0.0]";
   }
 
   /** Builds and starts the server the options describe; the caller closes it. */
@@ -94,7 +95,9 @@ public final class RestMain {
     if (o.demo()) {
       Demo.register(b).workers("default", 4);
     } else {
-      b.producerOnly();
+      // the API front of a cluster: it runs no jobs itself (nodes with handlers do), but scheduled
+      // tasks of the built-in actions can be created and fire here
+      Demo.loggingPorts(b).producerOnly();
     }
     Docket docket = b.build().start();
     return RestServer.builder(docket).authenticator(auth).host(o.host()).port(o.port()).ownsDocket().build().start();

@@ -70,6 +70,19 @@ public final class ApprovalService {
     return found.stream().findFirst().filter(a -> Access.canSee(p, a));
   }
 
+  public java.util.Map<JobId, ApprovalRequest> forJobs(Principal p, java.util.Collection<JobId> jobs) {
+    java.util.Map<JobId, ApprovalRequest> out = new java.util.HashMap<>();
+    if (jobs.isEmpty()) {
+      return out;
+    }
+    for (ApprovalRequest a : store.approvals().findByJobs(jobs)) {
+      if (Access.canSee(p, a)) {
+        out.put(a.jobId(), a);
+      }
+    }
+    return out;
+  }
+
   public Page<ApprovalRequest> pending(Principal p, Optional<Cursor> cursor, int limit) {
     Page.checkLimit(limit);
     Optional<String> notMine =

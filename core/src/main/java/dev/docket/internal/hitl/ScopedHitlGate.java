@@ -42,6 +42,11 @@ public final class ScopedHitlGate implements HitlGate {
   }
 
   @Override
+  public java.util.Map<JobId, ApprovalRequest> forJobs(java.util.Collection<JobId> jobIds) {
+    return service.forJobs(principal, Objects.requireNonNull(jobIds, "jobIds"));
+  }
+
+  @Override
   public ApprovalRequest approve(ApprovalId id, String note) {
     return service.approve(principal, Objects.requireNonNull(id, "id"), note);
   }

@@ -20,6 +20,25 @@ public final class Demo {
 
   /** Registers {@code echo}, {@code sleep}, {@code fail} and the built-in actions with logging ports. */
   public static Docket.Builder register(Docket.Builder b) {
+    return loggingPorts(handlers(b));
+  }
+
+  /** The built-in actions {@code send_message}, {@code trigger_ai}, {@code run_query} with ports that log. */
+  public static Docket.Builder loggingPorts(Docket.Builder b) {
+    return b.messageSender((room, content) -> log.info("send_message to {}: {}", room, content))
+        .aiTrigger(
+            (room, prompt) -> {
+              log.info("trigger_ai in {}: {}", room, prompt);
+              return null;
+            })
+        .notesQuery(
+            (query, owner) -> {
+              log.info("run_query {} for {}", query, owner);
+              return JsonNodeFactory.instance.arrayNode();
+            });
+  }
+
+  private static Docket.Builder handlers(Docket.Builder b) {
     return b.handler("echo", ctx -> ctx.args())
         .handler(
             "sleep",
@@ -43,17 +62,6 @@ public final class Demo {
             ctx -> {
               JsonNode m = ctx.args().get("message");
               throw new IllegalStateException(m == null ? "failed on purpose" : m.asText());
-            })
-        .messageSender((room, content) -> log.info("send_message to {}: {}", room, content))
-        .aiTrigger(
-            (room, prompt) -> {
-              log.info("trigger_ai in {}: {}", room, prompt);
-              return null;
-            })
-        .notesQuery(
-            (query, owner) -> {
-              log.info("run_query {} for {}", query, owner);
-              return JsonNodeFactory.instance.arrayNode();
             });
   }
 

@@ -7,7 +7,6 @@ import static dev.docket.rest.Servers.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.docket.jdbc.JdbcStore;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,21 +22,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  * admin (root), against every endpoint, each call on a fresh object that alice owns.
  */
 @TestInstance(Lifecycle.PER_CLASS)
-class AuthorizationMatrixTest {
+abstract class AuthorizationMatrix {
 
-  @TempDir static Path dir;
-  static RestServer server;
-  static Http http;
+  RestServer server;
+  Http http;
+
+  abstract JdbcStore store();
+
+  void cleanUp() {}
 
   @BeforeAll
-  static void start() {
-    server = Servers.start(JdbcStore.h2(dir));
+  void start() {
+    server = Servers.start(store());
     http = new Http(server.port());
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     server.close();
+    cleanUp();
   }
 
   /** One endpoint, with the statuses expected for alice (owner), bob, carol (approver) and root (admin). */
@@ -49,32 +51,32 @@ class AuthorizationMatrixTest {
     }
   }
 
-  static String aliceJob(String body) {
+  String aliceJob(String body) {
     Http.Res r = http.post(ALICE, "/v1/queue/jobs", body);
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     return r.text("job_id");
   }
 
-  static String deferred() {
+  String deferred() {
     return aliceJob("{\"function\": \"echo\", \"args\": {}, \"defer_by_seconds\": 3600}");
   }
 
-  static String failed() {
+  String failed() {
     String id = aliceJob("{\"function\": \"fail\", \"args\": {}, \"max_attempts\": 1}");
     org.awaitility.Awaitility.await().until(() -> http.get(ALICE, "/v1/queue/jobs/" + id).text("status").equals("failed"));
     return id;
   }
 
-  static String gated() {
+  String gated() {
     Http.Res r = http.post(ALICE, "/v1/queue/jobs", "{\"function\": \"echo\", \"args\": {}, \"approval\": {\"reason\": \"r\"}}");
     return r.json().path("approval").path("request_id").asText();
   }
 
-  static String task() {
+  String task() {
     return http.post(ALICE, "/v1/scheduled-tasks", RestContract.SEED_TASK).text("task_id");
   }
 
-  static List<Case> cases() {
+  List<Case> cases() {
     List<Case> c = new ArrayList<>();
     c.add(new Case("1 submit", t -> http.post(t, "/v1/queue/jobs", "{\"function\": \"echo\", \"args\": {}, \"defer_by_seconds\": 3600}"), 201, 201, 201, 201));
     c.add(new Case("2 get job", t -> http.get(t, "/v1/queue/jobs/" + deferred()), 200, 404, 404, 200));

@@ -293,11 +293,11 @@ class DocSnippetsTest {
     while (m.find()) {
       String name = m.group(1);
       names.add(name);
-      String doc = name.equals("readme") ? readme : javaApi;
+      String doc = name.startsWith("readme") ? readme : javaApi;
       assertThat(doc).as("region %s quoted verbatim", name).contains(dedent(m.group(2)));
     }
     assertThat(names)
-        .contains("readme", "handler", "build", "submit", "read", "page", "callers", "approval", "errors", "schedule", "admin");
+        .contains("readme", "handler", "build", "submit", "read", "page", "callers", "approval", "errors", "schedule", "admin", "readmeMore");
   }
 
   private static String dedent(String block) {
@@ -383,6 +383,33 @@ class DocSnippetsTest {
       assertThat(perMinute).isZero();
       assertThat(p99).isPresent();
       assertThat(prometheus).contains("docket_workers");
+    }
+  }
+
+  @Test
+  void readmeApprovalAndScheduleRunAsDocumented() {
+    try (Docket docket = Docket.builder()
+        .store(new InMemoryStore())
+        .handler("post", ctx -> "posted")
+        .messageSender((room, content) -> {})
+        .build()
+        .start()) {
+      // tag::readmeMore[]
+      Job call = docket.as(Principal.user("bot")).jobs().submit(JobRequest.builder("post")
+          .approval(ApprovalSpec.of("posts to everyone").approvers("ops-lead"))
+          .build());                                        // AWAITING_APPROVAL until decided
+      ApprovalRequest req = docket.hitl().forJob(call.id()).orElseThrow();
+      docket.as(Principal.user("ops-lead")).hitl().approve(req.id(), "ok"); // -> QUEUED, runs
+
+      ScheduledTask weekly = docket.scheduler().create(
+          TaskSpec.builder("Weekly status update", "0 9 * * MON", "send_message")
+              .timezone("Europe/Amsterdam")
+              .args("{\"room_id\": \"room-…\", \"content\": {\"msgtype\": \"swp.text\", \"body\": \"Monday status check\"}}")
+              .build());
+      List<Instant> next = docket.scheduler().nextFireTimes(weekly.id(), 3); // Mondays 09:00 Amsterdam
+      // end::readmeMore[]
+      assertThat(docket.hitl().get(req.id()).status()).isEqualTo(ApprovalStatus.APPROVED);
+      assertThat(next).hasSize(3);
     }
   }
 }

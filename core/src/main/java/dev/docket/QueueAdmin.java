@@ -26,6 +26,9 @@ public interface QueueAdmin {
   /** Whether a queue is paused. */
   boolean isPaused(String queue);
 
+  /** The queues paused now, by name. */
+  java.util.Set<String> pausedQueues();
+
   /**
    * The queues known to the cluster: those with workers on a registered node, those with
    * unfinished jobs and those paused, by name.

@@ -203,6 +203,25 @@ class SchedulerTest {
   }
 
   @Test
+  void aTaskThatCannotBePlannedStopsFiringWithoutHoldingUpTheOthers() {
+    ManualDocket m = manual(builder());
+    ScheduledTask ok = m.scheduler().create(TaskSpec.builder("ok", "* * * * *", "send_message").args(SEED_ARGS).build());
+    // a stored task whose next fire is not a whole minute cannot get a fire id
+    dev.docket.spi.NewTask broken =
+        new dev.docket.spi.NewTask(
+            TaskId.random(), "broken", "* * * * *", java.time.ZoneId.of("UTC"), "send_message",
+            ok.args(), true, MisfirePolicy.FIRE_ONCE, "system", clock.instant(),
+            java.util.Optional.of(clock.instant().plusSeconds(30)));
+    store.schedules().insert(broken);
+    at("2026-11-29T12:01:00Z");
+    assertThat(m.fireSchedules()).isEqualTo(2);
+    assertThat(m.jobs().byCorrelation(ok.id().value(), 10).items()).hasSize(1);
+    assertThat(m.scheduler().get(broken.id()).nextRunAt()).isEmpty();
+    at("2026-11-29T12:02:00Z");
+    assertThat(m.fireSchedules()).isEqualTo(1);
+  }
+
+  @Test
   void clientsCannotTakeAFiresJobId() {
     ManualDocket m = manual(builder().handler("noop", ctx -> null));
     ScheduledTask t = m.as(ALICE).scheduler().create(weekly());

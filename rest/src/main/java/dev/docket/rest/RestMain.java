@@ -100,15 +100,20 @@ public final class RestMain {
       Demo.loggingPorts(b).producerOnly();
     }
     Docket docket = b.build().start();
-    return RestServer.builder(docket).authenticator(auth).host(o.host()).port(o.port()).ownsDocket().build().start();
+    try {
+      return RestServer.builder(docket).authenticator(auth).host(o.host()).port(o.port()).ownsDocket().build().start();
+    } catch (RuntimeException e) {
+      docket.close();
+      throw e;
+    }
   }
 
   public static void main(String[] args) throws InterruptedException {
     RestServer server;
     try {
       server = start(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
+    } catch (RuntimeException e) {
+      System.err.println("docket-server: " + e.getMessage());
       System.exit(2);
       return;
     }

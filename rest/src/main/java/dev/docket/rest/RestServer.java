@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,6 +29,17 @@ import org.slf4j.LoggerFactory;
 public final class RestServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RestServer.class);
+
+  static {
+    // the JDK server waits for a slow client forever by default: bound reading a request and
+    // writing a response (read once, when the JDK's server configuration loads)
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", "30");
+    }
+    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+      System.setProperty("sun.net.httpserver.maxRspTime", "60");
+    }
+  }
 
   private final Builder b;
   private final RestApi api;
@@ -61,7 +71,9 @@ public final class RestServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
           };
-      ExecutorService ex = Executors.newFixedThreadPool(b.threads, tf);
+      ExecutorService ex =
+          new java.util.concurrent.ThreadPoolExecutor(
+              b.threads, b.threads, 60, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1_000), tf);
       s.setExecutor(ex);
       s.createContext("/", this::exchange);
       s.start();
@@ -142,10 +154,10 @@ public final class RestServer implements AutoCloseable {
         rawQuery, x.getRequestHeaders(), body));
   }
 
-  /** Reads and drops what is left of an oversize body (up to 64 MiB), so the client reads our 413. */
+  /** Reads and drops what is left of an oversize body (up to 4 MiB), so the client reads our 413. */
   private static void drain(InputStream in) throws IOException {
     byte[] sink = new byte[64 * 1024];
-    long left = 64L * 1024 * 1024;
+    long left = 4L * 1024 * 1024;
     int n;
     while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
       left -= n;
@@ -193,7 +205,7 @@ public final class RestServer implements AutoCloseable {
     private int port = 8080;
     private int threads = 16;
     private int maxBodyBytes = RestApi.DEFAULT_MAX_BODY_BYTES;
-    private long stopGraceSeconds = 5;
+    private long stopGraceSeconds = 2;
     private boolean ownsDocket;
 
     private Builder(Docket docket) {
@@ -239,7 +251,7 @@ public final class RestServer implements AutoCloseable {
       return this;
     }
 
-    /** How long {@code close()} lets requests in flight finish; 5 s by default. */
+    /** How long {@code close()} lets requests in flight finish; 2 s by default. */
     public Builder stopGraceSeconds(long seconds) {
       this.stopGraceSeconds = Math.max(0, seconds);
       return this;

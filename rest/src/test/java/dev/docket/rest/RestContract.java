@@ -193,6 +193,10 @@ abstract class RestContract {
     assertProblem(http.get(BOB, "/v1/queue/jobs?limit=501"), 400, "limit");
     assertProblem(http.get(BOB, "/v1/queue/jobs?limit=abc"), 400, "limit");
     assertProblem(http.get(BOB, "/v1/queue/jobs?cursor=garbage"), 400, "cursor");
+    assertProblem(http.get(BOB, "/v1/queue/jobs?cursor="), 400, "cursor");
+    Http.Res head = http.send("HEAD", BOB, "/v1/queue/jobs", (byte[]) null, "", "application/json");
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
     assertProblem(http.get(BOB, "/v1/queue/jobs?status=sleeping"), 400, "status");
     Http.Res byCorr = http.get(BOB, "/v1/queue/correlation/" + corr + "?limit=500");
     assertThat(byCorr.text("correlation_id")).isEqualTo(corr);
@@ -329,6 +333,7 @@ abstract class RestContract {
     assertThat(purge.json().has("deleted")).isTrue();
     assertProblem(http.post(ROOT, "/v1/queue/purge", "{\"older_than_seconds\": 1, \"statuses\": [\"queued\"]}"), 400, "statuses");
     assertProblem(http.post(ROOT, "/v1/queue/purge", "{}"), 400, "older_than_seconds");
+    assertProblem(http.post(ROOT, "/v1/queue/purge", "{\"older_than_seconds\": 1, \"statuses\": []}"), 400, "statuses");
 
     String done = submit(ALICE, "{\"function\": \"echo\", \"args\": {}}");
     awaitStatus(ALICE, done, "succeeded");

@@ -85,6 +85,11 @@ public final class AdminService {
     return store.admin().pausedQueues().contains(queue);
   }
 
+  public Set<String> pausedQueues(Principal p) {
+    requireAdmin(p, "read queue state");
+    return new TreeSet<>(store.admin().pausedQueues());
+  }
+
   public List<QueueInfo> queues(Principal p) {
     requireAdmin(p, "list queues");
     List<NodeInfo> nodes = store.nodes().list();

@@ -42,6 +42,11 @@ public final class ScopedQueueAdmin implements QueueAdmin {
   }
 
   @Override
+  public Set<String> pausedQueues() {
+    return service.pausedQueues(principal);
+  }
+
+  @Override
   public List<QueueInfo> queues() {
     return service.queues(principal);
   }

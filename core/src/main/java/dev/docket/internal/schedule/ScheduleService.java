@@ -224,6 +224,16 @@ public final class ScheduleService {
   }
 
   private FirePlan plan(ScheduledTask t, Instant now) {
+    try {
+      return planOrThrow(t, now);
+    } catch (RuntimeException e) {
+      // one broken task must not hold up the others: it stops firing, visibly
+      log.error("scheduled task {}: cannot plan its fire at {}; it stops firing until updated", t.id(), t.nextRunAt(), e);
+      return new FirePlan(Optional.empty(), Optional.empty());
+    }
+  }
+
+  private FirePlan planOrThrow(ScheduledTask t, Instant now) {
     Instant fireTime = t.nextRunAt().orElseThrow();
     Optional<Instant> next;
     try {

@@ -94,7 +94,12 @@ public final class JdbcAdminStore implements AdminStore {
               .execute();
           h.createUpdate("DELETE FROM <prefix>approvals WHERE job_id IN (<ids>)").bindList("ids", ids).execute();
           h.createUpdate("DELETE FROM <prefix>job_events WHERE job_id IN (<ids>)").bindList("ids", ids).execute();
-          return h.createUpdate("DELETE FROM <prefix>jobs WHERE id IN (<ids>)").bindList("ids", ids).execute();
+          return h.createUpdate(
+                  "DELETE FROM <prefix>jobs WHERE id IN (<ids>) AND finished_at < :cut AND status IN (<statuses>)")
+              .bindList("ids", ids)
+              .bind("cut", ts(finishedBefore))
+              .bindList("statuses", names)
+              .execute();
         });
   }
 

@@ -183,7 +183,8 @@ public final class Api {
     for (Route r : routes) {
       Map<String, String> p = match(r, segments);
       if (p != null) {
-        if (r.method().equals(req.method())) {
+        String method = req.method().equals("HEAD") ? "GET" : req.method();
+        if (r.method().equals(method)) {
           matched = r;
           params = p;
           break;
@@ -318,7 +319,7 @@ public final class Api {
 
   private static Optional<Cursor> cursor(Call c) {
     String v = c.query().get("cursor");
-    return v == null || v.isEmpty() ? Optional.empty() : Optional.of(Cursor.of(v));
+    return v == null ? Optional.empty() : Optional.of(Cursor.of(v));
   }
 
   private static String abbreviate(String v) {
@@ -475,18 +476,15 @@ public final class Api {
       throw HttpError.field("queue", "'" + abbreviate(only) + "' must be 1 to 64 characters of [a-z0-9_-]");
     }
     Map<String, QueueDepth> all = c.scoped().jobs().depth();
-    Set<String> paused = new java.util.TreeSet<>();
-    for (QueueInfo q : docket.admin().queues()) {
-      if (q.paused()) {
-        paused.add(q.queue());
-      }
-    }
+    Set<String> paused = docket.admin().pausedQueues();
     Map<String, QueueDepth> shown = new java.util.TreeMap<>();
     if (only != null) {
       shown.put(only, all.getOrDefault(only, QueueDepth.empty(only)));
     } else {
       shown.putAll(all);
-      paused.forEach(q -> shown.putIfAbsent(q, QueueDepth.empty(q)));
+      if (c.caller().isAdmin()) {
+        paused.forEach(q -> shown.putIfAbsent(q, QueueDepth.empty(q)));
+      }
     }
     ArrayNode queues = Views.F.arrayNode();
     QueueDepth total = QueueDepth.empty("total");
@@ -557,6 +555,9 @@ public final class Api {
     if (s != null && !s.isNull()) {
       if (!s.isArray()) {
         throw HttpError.field("statuses", "must be an array of job statuses");
+      }
+      if (s.isEmpty()) {
+        throw HttpError.field("statuses", "must name at least one terminal status (leave it out for all of them)");
       }
       for (JsonNode n : s) {
         JobStatus st;

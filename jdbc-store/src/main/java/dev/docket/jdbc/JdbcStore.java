@@ -96,7 +96,7 @@ public final class JdbcStore implements Store {
     this.nodes = new JdbcNodeStore(db);
     this.approvals = new JdbcApprovalStore(db, jobs);
     this.schedules = new JdbcScheduleStore(db, jobs);
-    this.admin = new JdbcAdminStore(db);
+    this.admin = new JdbcAdminStore(db, signals != null ? signals : PgSignals.NONE);
     log.info(
         "Docket JDBC store on {} ({}), table prefix '{}', leases on the {} clock",
         dialect.migrationFolder(),

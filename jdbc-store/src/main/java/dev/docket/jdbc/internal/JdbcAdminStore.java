@@ -18,9 +18,11 @@ import java.util.TreeSet;
 public final class JdbcAdminStore implements AdminStore {
 
   private final Db db;
+  private final JdbcJobStore.Signals signals;
 
-  public JdbcAdminStore(Db db) {
+  public JdbcAdminStore(Db db, JdbcJobStore.Signals signals) {
     this.db = db;
+    this.signals = signals;
   }
 
   @Override
@@ -32,13 +34,19 @@ public final class JdbcAdminStore implements AdminStore {
                 + " updated_by = EXCLUDED.updated_by"
             : "MERGE INTO <prefix>queues (queue, paused, updated_at, updated_by) KEY (queue) VALUES (:q, :p, :now, :by)";
     db.write(
-        h ->
-            h.createUpdate(sql)
-                .bind("q", queue)
-                .bind("p", paused)
-                .bind("now", ts(now))
-                .bind("by", JobRows.truncate(by, 128))
-                .execute());
+        h -> {
+          int n =
+              h.createUpdate(sql)
+                  .bind("q", queue)
+                  .bind("p", paused)
+                  .bind("now", ts(now))
+                  .bind("by", JobRows.truncate(by, 128))
+                  .execute();
+          if (!paused) {
+            signals.work(h, queue); // other nodes claim from a resumed queue at once (NOTIFY)
+          }
+          return n;
+        });
   }
 
   @Override

@@ -3,6 +3,11 @@ package dev.docket.bench;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.Docket;
 import dev.docket.JobRequest;
+import dev.docket.TaskSpec;
+import dev.docket.action.Action;
+import dev.docket.action.ActionContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.docket.jdbc.JdbcStore;
 import java.io.IOException;
 import java.io.Writer;
@@ -13,7 +18,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -40,6 +48,11 @@ import java.util.concurrent.locks.LockSupport;
  *                 finished jobs sit in its table; ratio to the same W1 on an empty table
  * W4 nodes      : Docket, PostgreSQL: 1, 2, 4 engines (8 workers each) share one database and
  *                 drain N; executed/s and duplicates
+ * W5 scheduler  : Docket (and Quartz with cron triggers): --w5-tasks tasks firing every minute;
+ *                 over the --w5-minutes whole minutes after they are all created, the lateness
+ *                 of each fire (its action's start minus the minute it fired for) p50/p95/p99/max;
+ *                 one run per database, no warm-up (the minutes before the first measured one
+ *                 are its warm-up), bounded by --w5-timeout seconds
  * </pre>
  *
  * Every run: fresh schema, the same worker count, a warm-up run discarded, --reps measured runs
@@ -65,6 +78,9 @@ public final class BenchMain {
     int w3N = 5_000;
     int w3Backlog = 1_000_000;
     List<Integer> w4Nodes = List.of(1, 2, 4);
+    int w5Tasks = 10_000;
+    int w5Minutes = 2;
+    int w5TimeoutS = 240;
     Path results = Path.of("bench/results/results.jsonl");
     boolean isolate = true;
     String childUnit;
@@ -167,6 +183,9 @@ public final class BenchMain {
         case "--w3-n" -> o.w3N = Integer.parseInt(value);
         case "--w3-backlog" -> o.w3Backlog = Integer.parseInt(value);
         case "--w4-nodes" -> o.w4Nodes = list(value).stream().map(Integer::parseInt).toList();
+        case "--w5-tasks" -> o.w5Tasks = Integer.parseInt(value);
+        case "--w5-minutes" -> o.w5Minutes = Integer.parseInt(value);
+        case "--w5-timeout" -> o.w5TimeoutS = Integer.parseInt(value);
         case "--results" -> o.results = Path.of(value);
         case "--pg-url" -> BenchDb.pgUrl = value;
         case "--work-dir" -> BenchDb.workDir = Path.of(value);
@@ -197,6 +216,8 @@ public final class BenchMain {
           --w2-jobs 200  --w2-gap-ms 20  --w2-timeout 30 (seconds after the last submit)
           --w3-n 5000  --w3-backlog 1000000          W3 jobs and backlog (future + finished each)
           --w4-nodes 1,2,4                           W4 engine counts
+          --w5-tasks 10000  --w5-minutes 2  --w5-timeout 240   W5 (docket, quartz) cron tasks,
+                            measured minute boundaries, seconds per database
           --results bench/results/results.jsonl      JSON lines appended here
           --pg-url jdbc:postgresql://127.0.0.1:5432/docket_test?user=postgres
           --work-dir /tmp/docket-bench               where the H2 databases go
@@ -246,6 +267,15 @@ public final class BenchMain {
         }
         case "w3" -> units.add("w3");
         case "w4" -> o.w4Nodes.forEach(k -> units.add("w4:" + k));
+        case "w5" -> {
+          for (String db : o.dbs) {
+            for (String sys : o.systems) {
+              if (sys.equals("docket") || sys.equals("quartz")) {
+                units.add("w5:" + db + ":" + sys);
+              }
+            }
+          }
+        }
         default -> System.out.println("skipping unknown workload " + w);
       }
     }
@@ -266,6 +296,7 @@ public final class BenchMain {
         int k = Integer.parseInt(u[1]);
         cell("w4", "postgres", "docket x" + k, o.n, warm -> w4(k, warm));
       }
+      case "w5" -> w5(u[1], u[2]);
       default -> throw new IllegalArgumentException("unknown unit " + unit);
     }
   }
@@ -346,7 +377,8 @@ public final class BenchMain {
           String.format(
               Locale.ROOT, "%-3s %-9s %-13s %s", workload, db, system, warm ? "warm-up" : "rep " + (r + 1));
       long t = System.nanoTime();
-      Sample s = guarded(label, () -> run.run(warm), warm);
+      long hard = (warm ? o.warmupTimeoutS : o.timeoutS) + o.w2TimeoutS + 180L;
+      Sample s = guarded(label, () -> run.run(warm), hard);
       System.out.printf(
           Locale.ROOT,
           "  %s  %5.1f s  %s%s%n",
@@ -365,8 +397,7 @@ public final class BenchMain {
   }
 
   /** Runs one run on the runner thread, bounded by a hard limit beyond its own timeout. */
-  private Sample guarded(String label, Callable<Sample> c, boolean warm) {
-    long hard = (warm ? o.warmupTimeoutS : o.timeoutS) + o.w2TimeoutS + 180L;
+  private Sample guarded(String label, Callable<Sample> c, long hard) {
     ExecutorService runner =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -572,6 +603,140 @@ public final class BenchMain {
         }
       }
     }
+  }
+
+  /** W5's action for Docket: records the fire's lateness, clock.instant() - ctx.fireTime(). */
+  static final class LatenessAction implements Action {
+    static final String NAME = "bench_lateness";
+    private final Clock clock;
+
+    LatenessAction(Clock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public void validate(JsonNode args) {}
+
+    @Override
+    public Object run(ActionContext ctx) {
+      Instant now = clock.instant();
+      W5Recorder.current()
+          .fired(ctx.args().get("i").asInt(), ctx.fireTime(), Duration.between(ctx.fireTime(), now).toNanos() / 1e6);
+      return null;
+    }
+  }
+
+  /** W5 on one database for one system: one run, cells for each measured minute and all of them. */
+  void w5(String dbKind, String sys) {
+    List<Sample> perMinute = new ArrayList<>();
+    List<String> minuteNames = new ArrayList<>();
+    String label = String.format(Locale.ROOT, "%-3s %-9s %-13s %s", "w5", dbKind, sys, "run");
+    long t = System.nanoTime();
+    Sample all = guarded(label, () -> w5Run(dbKind, sys, perMinute, minuteNames), o.w5TimeoutS + 120L);
+    System.out.printf(
+        Locale.ROOT,
+        "  %s  %5.1f s  %s%s%n",
+        label,
+        (System.nanoTime() - t) / 1e9,
+        brief(all.metrics()),
+        (all.timedOut() ? "  TIMEOUT" : "") + (all.note().isEmpty() ? "" : "  " + all.note()));
+    for (int i = 0; i < perMinute.size(); i++) {
+      cells.add(new Cell("w5", dbKind, sys + " " + minuteNames.get(i), o.w5Tasks, List.of(perMinute.get(i))));
+    }
+    cells.add(new Cell("w5", dbKind, sys, o.w5Tasks, List.of(all)));
+  }
+
+  Sample w5Run(String dbKind, String sys, List<Sample> perMinute, List<String> minuteNames) throws Exception {
+    W5Recorder rec = W5Recorder.install(new W5Recorder());
+    long t0 = System.nanoTime();
+    long deadline = t0 + TimeUnit.SECONDS.toNanos(o.w5TimeoutS);
+    try (BenchDb db = BenchDb.fresh(dbKind, "w5" + sys)) {
+      AutoCloseable handle;
+      int created = 0;
+      if (sys.equals("docket")) {
+        Clock clock = Clock.systemUTC();
+        Docket d =
+            Docket.builder()
+                .store(DocketSystem.store(db, "docket"))
+                .clock(clock)
+                .workers("default", o.workers)
+                .action(new LatenessAction(clock))
+                .build()
+                .start();
+        handle = d;
+        while (created < o.w5Tasks && System.nanoTime() < deadline) {
+          d.scheduler()
+              .create(
+                  TaskSpec.builder("w5-" + created, "* * * * *", LatenessAction.NAME)
+                      .args(JsonNodeFactory.instance.objectNode().put("i", created))
+                      .build());
+          created++;
+        }
+      } else if (sys.equals("quartz")) {
+        QuartzSystem q = new QuartzSystem(db, o.workers);
+        handle = q;
+        q.start();
+        q.scheduleCron(o.w5Tasks);
+        created = o.w5Tasks;
+      } else {
+        throw new IllegalArgumentException("W5 runs docket and quartz only, not " + sys);
+      }
+      try {
+        double createS = secs(System.nanoTime() - t0);
+        Instant first = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
+        List<Instant> minutes = new ArrayList<>();
+        for (int i = 0; i < o.w5Minutes; i++) {
+          minutes.add(first.plus(i, ChronoUnit.MINUTES));
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "  w5  %s %s: %,d tasks created in %.1f s; measuring the fires for %s%n",
+            dbKind,
+            sys,
+            created,
+            createS,
+            minutes);
+        Instant last = minutes.get(minutes.size() - 1);
+        while (rec.count(last) < created && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+        }
+        List<Double> every = new ArrayList<>();
+        int missing = 0;
+        for (Instant m : minutes) {
+          List<Double> l = rec.lateness(m);
+          every.addAll(l);
+          missing += created - l.size();
+          Sample s = w5Sample(l, created, createS, rec.duplicates());
+          perMinute.add(s);
+          minuteNames.add(m.toString().substring(11, 16));
+          System.out.printf(Locale.ROOT, "  w5  %s %s fires for %s: %s%s%n", dbKind, sys, m, brief(s.metrics()), s.timedOut() ? "  " + s.note() : "");
+        }
+        System.out.printf(Locale.ROOT, "  w5  %s %s all fires by minute: %s%n", dbKind, sys, rec.counts());
+        Sample s = w5Sample(every, created * minutes.size(), createS, rec.duplicates());
+        return s;
+      } finally {
+        handle.close();
+      }
+    }
+  }
+
+  private static Sample w5Sample(List<Double> lateness, int expected, double createS, int duplicates) {
+    double[] lat = lateness.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("p50_ms", pct(lat, 50));
+    m.put("p95_ms", pct(lat, 95));
+    m.put("p99_ms", pct(lat, 99));
+    m.put("max_ms", lat.length == 0 ? Double.NaN : lat[lat.length - 1]);
+    m.put("fires", (double) lat.length);
+    m.put("create_s", createS);
+    m.put("duplicates", (double) duplicates);
+    boolean complete = lat.length >= expected;
+    return new Sample(m, !complete, complete ? "" : "fired " + lat.length + " of " + expected + " in the time bound");
   }
 
   // ------------------------------------------------------------------ statistics and output

@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.quartz.CronScheduleBuilder;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -52,6 +53,43 @@ final class QuartzSystem implements QueueSystem {
     @Override
     public void execute(JobExecutionContext context) {
       Recorder.current().hit(context.getMergedJobDataMap().getInt("i"));
+    }
+  }
+
+  /** W5: the job of each cron trigger; records now minus the trigger's scheduled fire time. */
+  public static final class Late implements Job {
+    public Late() {}
+
+    @Override
+    public void execute(JobExecutionContext context) {
+      java.time.Instant now = java.time.Instant.now();
+      java.time.Instant due = context.getScheduledFireTime().toInstant();
+      W5Recorder.current()
+          .fired(
+              context.getMergedJobDataMap().getInt("i"),
+              due,
+              java.time.Duration.between(due, now).toNanos() / 1e6);
+    }
+  }
+
+  /**
+   * W5: schedules {@code count} durable jobs, each with a {@code CronTrigger} {@code 0 * * * * ?}
+   * (second 0 of every minute, the same as crontab {@code * * * * *}), in batches of 1,000.
+   */
+  void scheduleCron(int count) throws Exception {
+    for (int from = 0; from < count; from += 1_000) {
+      Map<JobDetail, Set<? extends Trigger>> batch = new HashMap<>();
+      for (int i = from; i < Math.min(count, from + 1_000); i++) {
+        JobDetail j =
+            JobBuilder.newJob(Late.class).withIdentity("cron" + i, "w5").usingJobData("i", i).build();
+        Trigger t =
+            TriggerBuilder.newTrigger()
+                .withIdentity("cront" + i, "w5")
+                .withSchedule(CronScheduleBuilder.cronSchedule("0 * * * * ?"))
+                .build();
+        batch.put(j, Set.of(t));
+      }
+      scheduler.scheduleJobs(batch, false);
     }
   }
 

@@ -847,6 +847,50 @@ public abstract class StoreTck {
   }
 
   @Test
+  void completeAllAppliesEachOutcomeUnderItsOwnLeaseToken() {
+    for (int i = 0; i < 6; i++) {
+      insert(aJob().build());
+    }
+    List<ClaimedJob> claimed = claim("default", 6, T0);
+    assertThat(claimed).hasSize(6);
+    List<dev.docket.spi.Completion> batch = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      batch.add(
+          new dev.docket.spi.Completion(
+              claimed.get(i).lease(),
+              new Outcome.Succeeded(JsonNodeFactory.instance.objectNode().put("i", i)),
+              T0.plusSeconds(i + 1)));
+    }
+    Lease stale = claimed.get(4).lease();
+    batch.add(
+        new dev.docket.spi.Completion(
+            new Lease(stale.jobId(), stale.node(), "not-the-token", stale.expiresAt()),
+            new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()),
+            T0.plusSeconds(9)));
+    batch.add(
+        new dev.docket.spi.Completion(
+            claimed.get(5).lease(), new Outcome.Failed(JobError.of("boom", "no")), T0.plusSeconds(10)));
+    List<Optional<Job>> out = store.jobs().completeAll(batch);
+    assertThat(out).hasSize(6);
+    for (int i = 0; i < 4; i++) {
+      Job j = out.get(i).orElseThrow();
+      assertThat(j.id()).isEqualTo(claimed.get(i).job().id());
+      assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(j.result().orElseThrow().get("i").asInt()).isEqualTo(i);
+      assertThat(j.finishedAt()).contains(T0.plusSeconds(i + 1));
+      assertThat(j.node()).isEmpty();
+      assertThat(store.jobs().find(j.id())).contains(j);
+      List<JobEvent> events = store.jobs().events(j.id());
+      assertThat(events.get(events.size() - 1).to()).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(events.get(events.size() - 1).at()).isEqualTo(T0.plusSeconds(i + 1));
+      assertHistoryFollowsTable(j.id());
+    }
+    assertThat(out.get(4)).isEmpty();
+    assertThat(store.jobs().find(stale.jobId()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(out.get(5).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+  }
+
+  @Test
   void concurrentInsertsOfOneIdCreateExactlyOneJob() throws Exception {
     int threads = 16;
     CyclicBarrier start = new CyclicBarrier(threads);

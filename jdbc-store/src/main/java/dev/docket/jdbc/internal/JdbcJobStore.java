@@ -650,12 +650,10 @@ public final class JdbcJobStore implements JobStore {
     return db.write(
         h -> {
           Map<Completion, Optional<Job>> done = new HashMap<>();
-          if (db.dialect() instanceof Dialect.Postgres) {
-            List<Completion> successes =
-                batch.stream().filter(c -> c.outcome() instanceof Outcome.Succeeded).toList();
-            if (successes.size() > 1) {
-              done.putAll(succeedAll(h, successes));
-            }
+          List<Completion> successes =
+              batch.stream().filter(c -> c.outcome() instanceof Outcome.Succeeded).toList();
+          if (successes.size() > 1) {
+            done.putAll(db.dialect() instanceof Dialect.Postgres ? succeedAll(h, successes) : succeedAllH2(h, successes));
           }
           List<Optional<Job>> out = new ArrayList<>(batch.size());
           for (Completion c : batch) {
@@ -664,6 +662,54 @@ public final class JdbcJobStore implements JobStore {
           }
           return out;
         });
+  }
+
+  /**
+   * H2: many successes as three batched statements (the conditional updates, one read back, the
+   * history rows) instead of three statements per job; each update is still conditional on its
+   * lease token.
+   */
+  private Map<Completion, Optional<Job>> succeedAllH2(Handle h, List<Completion> successes) {
+    PreparedBatch update =
+        h.prepareBatch(
+            "UPDATE <prefix>jobs SET status = 'SUCCEEDED', result = :result, error_type = NULL,"
+                + " error_message = NULL, error_stack = NULL, finished_at = :now, node_id = NULL,"
+                + " lease_token = NULL, lease_expires_at = NULL"
+                + " WHERE id = :id AND status = 'RUNNING' AND lease_token = :token");
+    for (Completion c : successes) {
+      update
+          .bind("result", json(((Outcome.Succeeded) c.outcome()).result()))
+          .bind("now", ts(c.now()))
+          .bind("id", c.lease().jobId().value())
+          .bind("token", c.lease().token())
+          .add();
+    }
+    int[] counts = update.execute();
+    List<JobId> applied = new ArrayList<>();
+    Map<JobId, Completion> byJob = new HashMap<>();
+    for (int i = 0; i < successes.size(); i++) {
+      if (counts[i] == 1) {
+        Completion c = successes.get(i);
+        applied.add(c.lease().jobId());
+        byJob.put(c.lease().jobId(), c);
+      }
+    }
+    Map<String, Job> byId = new HashMap<>();
+    if (!applied.isEmpty()) {
+      for (Job j : selectByIds(h, applied)) {
+        byId.put(j.id().value(), j);
+      }
+      PreparedBatch events = h.prepareBatch(EVENT_INSERT);
+      for (JobId id : applied) {
+        bindEvent(events, id, byJob.get(id).now(), JobStatus.RUNNING, JobStatus.SUCCEEDED, "system", "").add();
+      }
+      events.execute();
+    }
+    Map<Completion, Optional<Job>> out = new HashMap<>();
+    for (Completion c : successes) {
+      out.put(c, Optional.ofNullable(byId.get(c.lease().jobId().value())));
+    }
+    return out;
   }
 
   /** PostgreSQL: many successes in one statement, each still conditional on its lease token. */

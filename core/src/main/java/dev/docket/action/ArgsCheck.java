@@ -84,6 +84,12 @@ final class ArgsCheck {
     return value;
   }
 
+  /** The {@code room_id} every built-in takes: a non-blank id of at most 255 UTF-8 bytes. */
+  static String roomId(String action, ObjectNode args) {
+    return requiredString(
+        action, args, "args", "room_id", Blank.REJECTED, SendMessageAction.MAX_ROOM_ID_BYTES, true);
+  }
+
   private static JsonNode required(String action, ObjectNode parent, String path, String name) {
     JsonNode node = parent.get(name);
     if (node == null) {

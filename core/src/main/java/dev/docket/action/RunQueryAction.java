@@ -84,15 +84,7 @@ public final class RunQueryAction implements Action {
   private static QueryArgs parse(JsonNode node) {
     Objects.requireNonNull(node, "args");
     ObjectNode args = ArgsCheck.object(NAME, "args", node, FIELDS);
-    String roomId =
-        ArgsCheck.requiredString(
-            NAME,
-            args,
-            "args",
-            "room_id",
-            Blank.REJECTED,
-            SendMessageAction.MAX_ROOM_ID_BYTES,
-            true);
+    String roomId = ArgsCheck.roomId(NAME, args);
     String queryId =
         ArgsCheck.requiredString(
             NAME, args, "args", "query_id", Blank.REJECTED, MAX_QUERY_ID_BYTES, true);

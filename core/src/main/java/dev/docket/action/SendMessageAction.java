@@ -80,9 +80,7 @@ public final class SendMessageAction implements Action {
   private static Message parse(JsonNode node) {
     Objects.requireNonNull(node, "args");
     ObjectNode args = ArgsCheck.object(NAME, "args", node, FIELDS);
-    String roomId =
-        ArgsCheck.requiredString(
-            NAME, args, "args", "room_id", Blank.REJECTED, MAX_ROOM_ID_BYTES, true);
+    String roomId = ArgsCheck.roomId(NAME, args);
     ObjectNode content = ArgsCheck.requiredObject(NAME, args, "args", "content", CONTENT_FIELDS);
     String msgtype =
         ArgsCheck.requiredString(

@@ -61,15 +61,7 @@ public final class TriggerAiAction implements Action {
   private static Prompt parse(JsonNode node) {
     Objects.requireNonNull(node, "args");
     ObjectNode args = ArgsCheck.object(NAME, "args", node, FIELDS);
-    String roomId =
-        ArgsCheck.requiredString(
-            NAME,
-            args,
-            "args",
-            "room_id",
-            Blank.REJECTED,
-            SendMessageAction.MAX_ROOM_ID_BYTES,
-            true);
+    String roomId = ArgsCheck.roomId(NAME, args);
     String prompt =
         ArgsCheck.requiredString(
             NAME, args, "args", "prompt", Blank.REJECTED, MAX_PROMPT_BYTES, false);

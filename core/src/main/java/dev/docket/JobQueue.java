@@ -22,6 +22,16 @@ public interface JobQueue {
   Job submit(JobRequest request);
 
   /**
+   * Submits one job like {@link #submit}, and says whether this call created it or a job with the
+   * same client-chosen id already existed (then nothing was enqueued). Race-free: of concurrent
+   * identical submits exactly one reports {@link Submission#created()}.
+   *
+   * @throws InvalidRequestException naming the field that broke a rule; nothing is stored
+   * @throws JobIdConflictException when another owner already uses the job id
+   */
+  Submission submitIfAbsent(JobRequest request);
+
+  /**
    * Submits several jobs at once: all are stored or, on any error, none.
    *
    * @return the jobs in request order (existing ones for repeated ids)

@@ -604,4 +604,35 @@ class EngineTest {
     assertThat(get(m, j).result().orElseThrow().isNull()).isTrue();
     assertThat(get(m, j).args().get(0).asInt()).isEqualTo(1);
   }
+
+  @Test
+  void ofConcurrentIdenticalSubmitsExactlyOneReportsItCreatedTheJob() throws Exception {
+    ManualDocket m = manual(builder().handler("noop", ctx -> null));
+    JobRequest r = JobRequest.builder("noop").jobId("order-77").build();
+    int threads = 8;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<Submission>> all = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        all.add(pool.submit(() -> {
+          start.await();
+          return m.as(Principal.user("alice")).jobs().submitIfAbsent(r);
+        }));
+      }
+      int created = 0;
+      for (java.util.concurrent.Future<Submission> f : all) {
+        Submission s = f.get(30, TimeUnit.SECONDS);
+        assertThat(s.job().id().value()).isEqualTo("order-77");
+        created += s.created() ? 1 : 0;
+      }
+      assertThat(created).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThatThrownBy(() -> m.as(Principal.user("bob")).jobs().submitIfAbsent(r))
+        .isInstanceOf(JobIdConflictException.class);
+    assertThatThrownBy(() -> m.as(Principal.of("root", Role.ADMIN)).jobs().submitIfAbsent(r))
+        .isInstanceOf(JobIdConflictException.class);
+  }
 }

@@ -465,7 +465,17 @@ public final class Engine {
     return submitAll(p, List.of(request)).get(0);
   }
 
+  /** Submits one job and says whether it was created or already existed (repeated job id). */
+  public dev.docket.Submission submitIfAbsent(Principal p, JobRequest request) {
+    InsertResult r = insert(p, List.of(request)).get(0);
+    return new dev.docket.Submission(r.job(), r.inserted());
+  }
+
   public List<Job> submitAll(Principal p, List<JobRequest> requests) {
+    return insert(p, requests).stream().map(InsertResult::job).toList();
+  }
+
+  private List<InsertResult> insert(Principal p, List<JobRequest> requests) {
     Access.requireSubmit(p);
     if (requests.isEmpty()) {
       return List.of();
@@ -476,11 +486,9 @@ public final class Engine {
       resolved.add(resolve(p, requests.get(i), now, requests.size() == 1 ? "" : "requests[" + i + "]."));
     }
     List<InsertResult> results = store.jobs().insertAll(resolved, p.id());
-    List<Job> jobs = new ArrayList<>(results.size());
     List<JobId> gated = new ArrayList<>();
     boolean wake = false;
     for (InsertResult r : results) {
-      jobs.add(r.job());
       if (r.inserted()) {
         publishChange(r.job(), null, p.id(), "");
         if (r.job().status() == JobStatus.AWAITING_APPROVAL) {
@@ -499,7 +507,7 @@ public final class Engine {
     if (wake) {
       dispatchWakeup.signal();
     }
-    return jobs;
+    return results;
   }
 
   private NewJob resolve(Principal p, JobRequest r, Instant now, String prefix) {

@@ -33,6 +33,12 @@ public final class ScopedJobQueue implements JobQueue {
   }
 
   @Override
+  public dev.docket.Submission submitIfAbsent(JobRequest request) {
+    Objects.requireNonNull(request, "request");
+    return engine.submitIfAbsent(principal, request);
+  }
+
+  @Override
   public List<Job> submitAll(List<JobRequest> requests) {
     Objects.requireNonNull(requests, "requests");
     requests.forEach(r -> Objects.requireNonNull(r, "requests[i]"));

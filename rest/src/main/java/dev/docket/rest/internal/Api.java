@@ -405,17 +405,8 @@ public final class Api {
       }
       r.approval(spec);
     }
-    JobRequest request = r.build();
-    if (request.jobId().isPresent()) {
-      Optional<Job> existing = c.scoped().jobs().find(request.jobId().get());
-      if (existing.isPresent()) {
-        if (!existing.get().owner().equals(c.caller().id())) {
-          throw new JobIdConflictException(request.jobId().get());
-        }
-        return jobResponse(c, 200, existing.get());
-      }
-    }
-    return jobResponse(c, 201, c.scoped().jobs().submit(request));
+    dev.docket.Submission done = c.scoped().jobs().submitIfAbsent(r.build());
+    return jobResponse(c, done.created() ? 201 : 200, done.job());
   }
 
   private RestResponse getJob(Call c) {

@@ -153,11 +153,30 @@ public abstract class BenchDb implements AutoCloseable {
 
     Pg(String schema) {
       this.schema = schema;
+      ensureDatabase();
       try (Connection c = DriverManager.getConnection(pgUrl);
           Statement s = c.createStatement()) {
         s.execute("CREATE SCHEMA " + schema);
       } catch (SQLException e) {
         throw new IllegalStateException("cannot create schema " + schema + " on " + pgUrl + ": " + e.getMessage(), e);
+      }
+    }
+
+    /** Creates the default {@code docket_test} database when it is missing (a fresh machine). */
+    private static synchronized void ensureDatabase() {
+      try (Connection c = DriverManager.getConnection(pgUrl)) {
+        return;
+      } catch (SQLException missing) {
+        if (!pgUrl.contains("/docket_test?")) {
+          return; // a database the caller chose: report its own error below
+        }
+      }
+      String admin = pgUrl.replace("/docket_test?", "/postgres?");
+      try (Connection c = DriverManager.getConnection(admin);
+          Statement s = c.createStatement()) {
+        s.execute("CREATE DATABASE docket_test");
+      } catch (SQLException e) {
+        System.err.println("cannot create database docket_test: " + e.getMessage());
       }
     }
 

@@ -31,7 +31,12 @@ final class DocketSystem implements QueueSystem {
   }
 
   static Docket engine(JdbcStore store, int workers) {
-    return Docket.builder()
+    Docket.Builder b = Docket.builder();
+    int prefetch = Integer.getInteger("docket.bench.prefetch", -1);
+    if (prefetch >= 0) {
+      b.prefetch(prefetch); // for experiments only: the measured runs use Docket's default
+    }
+    return b
         .store(store)
         .workers("default", workers)
         .handler(

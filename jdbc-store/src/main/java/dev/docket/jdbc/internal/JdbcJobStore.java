@@ -544,7 +544,7 @@ public final class JdbcJobStore implements JobStore {
                   .bind("token", token);
           bindLease(u, r.now(), r.leaseDuration());
           u.execute();
-          List<Job> claimed =
+          List<Claimed> claimed =
               h.createQuery(
                       "SELECT "
                           + COLUMNS
@@ -552,16 +552,16 @@ public final class JdbcJobStore implements JobStore {
                           + " ORDER BY priority DESC, scheduled_at, created_at, id")
                   .bindList("ids", ids)
                   .bind("token", token)
-                  .map(JobRows.JOB)
+                  .map((rs, ctx) -> new Claimed(JobRows.JOB.map(rs, ctx), JobRows.instant(rs, "lease_expires_at")))
                   .list();
           PreparedBatch events = h.prepareBatch(EVENT_INSERT);
           List<ClaimedJob> out = new ArrayList<>(claimed.size());
-          Map<String, Instant> expiries = leaseExpiries(h, ids, token);
-          for (Job j : claimed) {
+          for (Claimed c : claimed) {
+            Job j = c.job();
             bindEvent(events, j.id(), r.now(), JobStatus.QUEUED, JobStatus.RUNNING, "system",
                     "attempt " + j.attempts() + " on " + r.node())
                 .add();
-            out.add(new ClaimedJob(j, new Lease(j.id(), r.node(), token, expiries.get(j.id().value()))));
+            out.add(new ClaimedJob(j, new Lease(j.id(), r.node(), token, c.leaseExpiresAt())));
           }
           if (!claimed.isEmpty()) {
             events.execute();
@@ -615,15 +615,8 @@ public final class JdbcJobStore implements JobStore {
                 .list());
   }
 
-  private Map<String, Instant> leaseExpiries(Handle h, List<String> ids, String token) {
-    Map<String, Instant> out = new HashMap<>();
-    h.createQuery("SELECT id, lease_expires_at FROM <prefix>jobs WHERE id IN (<ids>) AND lease_token = :token")
-        .bindList("ids", ids)
-        .bind("token", token)
-        .map((rs, ctx) -> Map.entry(rs.getString("id"), JobRows.instant(rs, "lease_expires_at")))
-        .forEach(e -> out.put(e.getKey(), e.getValue()));
-    return out;
-  }
+  /** A claimed row and its lease's end as the database computed it. */
+  private record Claimed(Job job, Instant leaseExpiresAt) {}
 
   // ------------------------------------------------------------------ attempts
 
@@ -639,16 +632,22 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public List<Optional<Job>> completeAll(List<Completion> completions) {
-    List<Optional<Job>> out = new ArrayList<>(completions.size());
-    for (int i = 0; i < completions.size(); i += MAX_GROUP) {
-      out.addAll(completeBatch(completions.subList(i, Math.min(completions.size(), i + MAX_GROUP))));
-    }
-    return out;
+    // one transaction (one commit) for the whole batch, in statements of at most MAX_GROUP jobs
+    return db.write(
+        h -> {
+          List<Optional<Job>> out = new ArrayList<>(completions.size());
+          for (int i = 0; i < completions.size(); i += MAX_GROUP) {
+            out.addAll(completeBatchIn(h, completions.subList(i, Math.min(completions.size(), i + MAX_GROUP))));
+          }
+          return out;
+        });
   }
 
   private List<Optional<Job>> completeBatch(List<Completion> batch) {
-    return db.write(
-        h -> {
+    return db.write(h -> completeBatchIn(h, batch));
+  }
+
+  private List<Optional<Job>> completeBatchIn(Handle h, List<Completion> batch) {
           Map<Completion, Optional<Job>> done = new HashMap<>();
           List<Completion> successes =
               batch.stream().filter(c -> c.outcome() instanceof Outcome.Succeeded).toList();
@@ -661,7 +660,6 @@ public final class JdbcJobStore implements JobStore {
             out.add(r != null ? r : completeIn(h, c.lease(), c.outcome(), c.now()));
           }
           return out;
-        });
   }
 
   /**

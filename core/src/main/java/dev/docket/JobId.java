@@ -33,7 +33,12 @@ public record JobId(String value) implements Comparable<JobId> {
    * one page per job.
    */
   public static JobId random() {
-    long now = System.currentTimeMillis() << 12;
+    return random(java.time.Clock.systemUTC());
+  }
+
+  /** A fresh id as {@link #random()}, its time taken from {@code clock} (the engine's clock). */
+  public static JobId random(java.time.Clock clock) {
+    long now = clock.millis() << 12;
     long stamp = LAST.accumulateAndGet(now, (last, n) -> Math.max(last + 1, n));
     long msb = (stamp >>> 12) << 16 | 0x7000L | (stamp & 0xFFFL);
     long lsb = UUID.randomUUID().getLeastSignificantBits(); // carries the RFC 4122 variant bits

@@ -42,6 +42,24 @@ public interface JobStore {
    */
   List<InsertResult> insertAll(List<NewJob> jobs, String by);
 
+  /**
+   * Inserts like {@link #insertAll}, then claims like {@link #claim}, in one transaction where the
+   * store can (one commit instead of two: the submitting node starts its idle workers on the jobs it
+   * just stored without another round trip). The claim follows {@link #claim}'s rules exactly, so
+   * it may take older jobs of the queue before the new ones. A store may claim nothing, for
+   * instance when the insert joins a caller's transaction whose commit is not the store's: the jobs
+   * then wait for the next claim like any other. The default inserts, then claims.
+   *
+   * @throws dev.docket.JobIdConflictException as {@link #insertAll}; nothing is written or claimed
+   */
+  default InsertedAndClaimed insertAllAndClaim(List<NewJob> jobs, String by, ClaimRequest claim) {
+    List<InsertResult> inserted = insertAll(jobs, by);
+    return new InsertedAndClaimed(inserted, claim(claim));
+  }
+
+  /** What {@link #insertAllAndClaim} stored and claimed. */
+  record InsertedAndClaimed(List<InsertResult> inserted, List<ClaimedJob> claimed) {}
+
   Optional<Job> find(JobId id);
 
   /**

@@ -16,6 +16,9 @@ import java.util.Optional;
  *     JobStatus#AWAITING_APPROVAL}
  * @param approval the approval request stored with it; present exactly when the status is {@link
  *     JobStatus#AWAITING_APPROVAL}
+ * @param freshId the engine generated the id for this insert ({@link JobId#random()}), so no stored
+ *     job can have it: a store may skip its existence check. False for a client's id (idempotent
+ *     submit), which must be checked.
  */
 public record NewJob(
     JobId id,
@@ -31,7 +34,8 @@ public record NewJob(
     Optional<Backoff> backoff,
     Instant createdAt,
     Instant scheduledAt,
-    Optional<NewApproval> approval) {
+    Optional<NewApproval> approval,
+    boolean freshId) {
 
   public NewJob {
     Objects.requireNonNull(id, "id");
@@ -53,6 +57,26 @@ public record NewJob(
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1");
     }
+  }
+
+  /** A job whose id may already be stored (checked by the insert). */
+  public NewJob(
+      JobId id,
+      String function,
+      String queue,
+      JobStatus status,
+      int priority,
+      JsonNode args,
+      int maxAttempts,
+      Optional<String> correlationId,
+      String owner,
+      Optional<Duration> timeout,
+      Optional<Backoff> backoff,
+      Instant createdAt,
+      Instant scheduledAt,
+      Optional<NewApproval> approval) {
+    this(id, function, queue, status, priority, args, maxAttempts, correlationId, owner, timeout,
+        backoff, createdAt, scheduledAt, approval, false);
   }
 
   /** A job without approval. */

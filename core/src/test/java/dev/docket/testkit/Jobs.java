@@ -28,6 +28,7 @@ public final class Jobs {
   /** Builds a {@link NewJob} with sensible defaults: a unique id, queued now. */
   public static final class Builder {
     private JobId id = JobId.of("job-" + SEQ.incrementAndGet() + "-" + System.nanoTime());
+    private boolean freshId;
     private String function = "noop";
     private String queue = "default";
     private JobStatus status = JobStatus.QUEUED;
@@ -124,6 +125,13 @@ public final class Jobs {
       return this;
     }
 
+    /** A generated id, as the engine's: stored without an existence check where the store can. */
+    public Builder freshId() {
+      this.id = JobId.random();
+      this.freshId = true;
+      return this;
+    }
+
     public NewJob build() {
       return new NewJob(
           id,
@@ -139,7 +147,8 @@ public final class Jobs {
           backoff,
           createdAt,
           scheduledAt,
-          approval);
+          approval,
+          freshId);
     }
   }
 }

@@ -91,6 +91,32 @@ class H2EngineTest {
   }
 
   @Test
+  void insideTheCallersTransactionTheStoreClaimsNothing() throws Exception {
+    try (HikariDataSource ds = H2.pool(dir)) {
+      JdbcStore store = JdbcStore.create(ds);
+      try (Connection app = ds.getConnection()) {
+        app.setAutoCommit(false);
+        dev.docket.spi.JobStore.InsertedAndClaimed r =
+            store.inTransaction(
+                app,
+                () ->
+                    store.jobs().insertAllAndClaim(
+                        List.of(dev.docket.testkit.Jobs.aJob().build()),
+                        "alice",
+                        new dev.docket.spi.ClaimRequest(
+                            dev.docket.NodeId.of("n1"), "default", 4, java.time.Instant.now(), Duration.ofSeconds(30))));
+        // the caller's commit, not ours, makes the job visible: it must not start before that
+        assertThat(r.claimed()).isEmpty();
+        assertThat(r.inserted()).hasSize(1);
+        app.commit();
+        assertThat(store.jobs().find(r.inserted().get(0).job().id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+      } finally {
+        store.close();
+      }
+    }
+  }
+
+  @Test
   void transactionalSubmitOnH2ExistsOnlyIfTheCallerCommits() throws Exception {
     try (HikariDataSource ds = H2.pool(dir)) {
       JdbcStore store = JdbcStore.create(ds);

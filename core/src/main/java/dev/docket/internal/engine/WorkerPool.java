@@ -89,8 +89,28 @@ final class WorkerPool {
     return slots.tryAcquire();
   }
 
+  /** Takes up to {@code wanted} free slots at once; returns how many it took. */
+  int takeSlots(int wanted) {
+    int n = Math.min(wanted, slots.availablePermits());
+    while (n > 0 && !slots.tryAcquire(n)) {
+      n = Math.min(n - 1, slots.availablePermits());
+    }
+    return Math.max(n, 0);
+  }
+
   void releaseSlot() {
     slots.release();
+  }
+
+  void releaseSlots(int n) {
+    if (n > 0) {
+      slots.release(n);
+    }
+  }
+
+  /** Whether a worker thread is idle and no claimed job waits in the buffer. */
+  boolean hasIdleWorker() {
+    return capacity - slots.availablePermits() < size;
   }
 
   void execute(Task task) {

@@ -335,6 +335,64 @@ public abstract class StoreTck {
     assertThat(claim("default", 5, T0.plusSeconds(1))).isEmpty();
   }
 
+  @Test
+  void insertAllAndClaimStoresTheBatchThenClaimsInClaimOrder() {
+    NewJob older = aJob().priority(5).createdAt(T0).build();
+    insert(older);
+    NewJob a = aJob().createdAt(T0.plusSeconds(1)).build();
+    NewJob b = aJob().createdAt(T0.plusSeconds(2)).build();
+    NewJob other = aJob().queue("mail").createdAt(T0.plusSeconds(3)).build();
+
+    JobStore.InsertedAndClaimed r =
+        store.jobs().insertAllAndClaim(List.of(a, b, other), "alice", new ClaimRequest(NODE_A, "default", 2, T0.plusSeconds(5), LEASE));
+
+    assertThat(r.inserted()).extracting(InsertResult::inserted).containsExactly(true, true, true);
+    // the claim follows claim(): the older, higher-priority job first, then the oldest new one
+    assertThat(r.claimed()).extracting(c -> c.job().id()).containsExactly(older.id(), a.id());
+    for (ClaimedJob c : r.claimed()) {
+      assertThat(c.job().status()).isEqualTo(JobStatus.RUNNING);
+      assertThat(c.lease().token()).isNotBlank();
+      assertThat(store.jobs().find(c.job().id()).orElseThrow()).isEqualTo(c.job());
+    }
+    assertThat(store.jobs().find(b.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(store.jobs().find(other.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    assertHistoryFollowsTable(a.id());
+    assertThat(store.jobs().events(a.id())).extracting(JobEvent::to).containsExactly(JobStatus.QUEUED, JobStatus.RUNNING);
+    assertThat(claim("default", 5, T0.plusSeconds(5))).extracting(c -> c.job().id()).containsExactly(b.id());
+  }
+
+  @Test
+  void insertAllAndClaimTakesNothingFromAPausedQueueAndStillStoresTheJobs() {
+    store.admin().setPaused("default", true, "root", T0);
+    NewJob a = aJob().build();
+
+    JobStore.InsertedAndClaimed r =
+        store.jobs().insertAllAndClaim(List.of(a), "alice", new ClaimRequest(NODE_A, "default", 4, T0, LEASE));
+
+    assertThat(r.claimed()).isEmpty();
+    assertThat(store.jobs().find(a.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+  }
+
+  @Test
+  void insertAllAndClaimWithAnExistingIdOfAnotherOwnerWritesNothing() {
+    insert(aJob().id("taken").owner("bob").build());
+    NewJob mine = aJob().owner("alice").build();
+    NewJob clash = aJob().id("taken").owner("alice").build();
+
+    assertThatThrownBy(
+            () -> store.jobs().insertAllAndClaim(List.of(mine, clash), "alice", new ClaimRequest(NODE_A, "default", 4, T0, LEASE)))
+        .isInstanceOf(dev.docket.JobIdConflictException.class);
+    assertThat(store.jobs().find(mine.id())).isEmpty();
+    assertThat(store.jobs().find(JobId.of("taken")).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+  }
+
+  @Test
+  void aFreshIdIsStoredLikeAnyOther() {
+    NewJob n = aJob().freshId().build();
+    assertThat(store.jobs().insertAll(List.of(n), "alice")).extracting(InsertResult::inserted).containsExactly(true);
+    assertThat(store.jobs().find(n.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+  }
+
   private NewJob insertAndGetNew() {
     NewJob n = aJob().build();
     insert(n);

@@ -107,7 +107,7 @@ public final class JdbcJobStore implements JobStore {
     return leaseClock == LeaseClock.DATABASE ? "CURRENT_TIMESTAMP" : ":now";
   }
 
-  private static void bindLease(Update u, Instant now, Duration lease) {
+  private static void bindLease(org.jdbi.v3.core.statement.SqlStatement<?> u, Instant now, Duration lease) {
     u.bind("leaseMs", lease.toMillis()).bind("leaseUntil", ts(now.plus(lease)));
   }
 
@@ -136,7 +136,41 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
+  /**
+   * One transaction: the insert, then the claim. Inside a caller's transaction nothing is claimed:
+   * the jobs must not start before the caller commits them.
+   */
+  @Override
+  public InsertedAndClaimed insertAllAndClaim(List<NewJob> jobs, String by, ClaimRequest claim) {
+    if (db.isOnCallerConnection() || jobs.isEmpty()) {
+      return new InsertedAndClaimed(insertAll(jobs, by), List.of());
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return db.write(
+            h -> {
+              List<InsertResult> inserted = insertAllIn(h, jobs, by, claim.queue());
+              List<ClaimedJob> claimed = claimIn(h, claim);
+              if (claimed.size() >= claim.limit() && inserted.stream().anyMatch(r -> r.inserted()
+                  && r.job().status() == JobStatus.QUEUED && r.job().queue().equals(claim.queue()))) {
+                signals.work(h, claim.queue()); // the claim was full: more may be left for others
+              }
+              return new InsertedAndClaimed(inserted, claimed);
+            });
+      } catch (StoreException e) {
+        if (attempt >= 3 || !Db.isUniqueViolation(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
   List<InsertResult> insertAllIn(Handle h, List<NewJob> jobs, String by) {
+    return insertAllIn(h, jobs, by, null);
+  }
+
+  /** Inserts and signals every queue that got ready jobs, except {@code quiet} (the caller decides). */
+  private List<InsertResult> insertAllIn(Handle h, List<NewJob> jobs, String by, @Nullable String quiet) {
     Map<JobId, NewJob> first = new LinkedHashMap<>();
     for (NewJob j : jobs) {
       NewJob earlier = first.putIfAbsent(j.id(), j);
@@ -176,6 +210,7 @@ public final class JdbcJobStore implements JobStore {
     if (!gated.isEmpty()) {
       JdbcApprovalStore.insertAll(h, gated);
     }
+    readyQueues.remove(quiet);
     readyQueues.forEach(q -> signals.work(h, q));
     List<InsertResult> out = new ArrayList<>(jobs.size());
     Set<JobId> reported = new HashSet<>();
@@ -285,7 +320,8 @@ public final class JdbcJobStore implements JobStore {
 
   /** H2 (writes serialised per database): skip the ids that exist, batch-insert the rest. */
   private Set<JobId> insertChunkH2(Handle h, List<NewJob> chunk, String by) {
-    Set<JobId> present = owners(h, chunk.stream().map(NewJob::id).toList()).keySet();
+    List<JobId> mayExist = chunk.stream().filter(j -> !j.freshId()).map(NewJob::id).toList();
+    Set<JobId> present = mayExist.isEmpty() ? Set.of() : owners(h, mayExist).keySet();
     List<NewJob> fresh = chunk.stream().filter(j -> !present.contains(j.id())).toList();
     if (fresh.isEmpty()) {
       return Set.of();
@@ -510,12 +546,16 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public List<ClaimedJob> claim(ClaimRequest r) {
+    return db.write(h -> claimIn(h, r));
+  }
+
+  private List<ClaimedJob> claimIn(Handle h, ClaimRequest r) {
     String token = UUID.randomUUID().toString();
-    if (db.dialect().singleStatementClaim()) {
-      return claimInOneStatement(r, token);
-    }
-    return db.write(
-        h -> {
+    return db.dialect().singleStatementClaim() ? claimInOneStatement(h, r, token) : claimInSteps(h, r, token);
+  }
+
+  /** H2: select the ids, update them, read them back, record the history. */
+  private List<ClaimedJob> claimInSteps(Handle h, ClaimRequest r, String token) {
           List<String> ids =
               h.createQuery(
                       "SELECT id FROM <prefix>jobs WHERE status = 'QUEUED' AND queue = :queue AND scheduled_at <= :now"
@@ -532,28 +572,29 @@ public final class JdbcJobStore implements JobStore {
           if (ids.isEmpty()) {
             return List.of();
           }
-          Update u =
-              h.createUpdate(
-                      "UPDATE <prefix>jobs SET status = 'RUNNING', attempts = attempts + 1, started_at = :now,"
-                          + " node_id = :node, lease_token = :token, lease_expires_at = "
+          // the update and the read of the claimed rows in one statement (H2's data change delta table)
+          Query q =
+              h.createQuery(
+                      "SELECT "
+                          + COLUMNS
+                          + " FROM FINAL TABLE (UPDATE <prefix>jobs SET status = 'RUNNING', attempts = attempts + 1,"
+                          + " started_at = :now, node_id = :node, lease_token = :token, lease_expires_at = "
                           + leaseUntil()
-                          + " WHERE id IN (<ids>) AND status = 'QUEUED'")
+                          + " WHERE id IN (<ids>) AND status = 'QUEUED')")
                   .bindList("ids", ids)
                   .bind("now", ts(r.now()))
                   .bind("node", r.node().value())
                   .bind("token", token);
-          bindLease(u, r.now(), r.leaseDuration());
-          u.execute();
+          bindLease(q, r.now(), r.leaseDuration());
           List<Claimed> claimed =
-              h.createQuery(
-                      "SELECT "
-                          + COLUMNS
-                          + " FROM <prefix>jobs WHERE id IN (<ids>) AND lease_token = :token"
-                          + " ORDER BY priority DESC, scheduled_at, created_at, id")
-                  .bindList("ids", ids)
-                  .bind("token", token)
-                  .map((rs, ctx) -> new Claimed(JobRows.JOB.map(rs, ctx), JobRows.instant(rs, "lease_expires_at")))
-                  .list();
+              new ArrayList<>(
+                  q.map((rs, ctx) -> new Claimed(JobRows.JOB.map(rs, ctx), JobRows.instant(rs, "lease_expires_at")))
+                      .list());
+          claimed.sort(
+              Comparator.comparing((Claimed c) -> -c.job().priority())
+                  .thenComparing(c -> c.job().scheduledAt())
+                  .thenComparing(c -> c.job().createdAt())
+                  .thenComparing(c -> c.job().id()));
           PreparedBatch events = h.prepareBatch(EVENT_INSERT);
           List<ClaimedJob> out = new ArrayList<>(claimed.size());
           for (Claimed c : claimed) {
@@ -567,14 +608,13 @@ public final class JdbcJobStore implements JobStore {
             events.execute();
           }
           return out;
-        });
   }
 
   /**
    * PostgreSQL: pick, lock, update and record the batch in one statement; the CTE's {@code LIMIT}
    * with {@code SKIP LOCKED} keeps the planner from touching more rows than it claims.
    */
-  private List<ClaimedJob> claimInOneStatement(ClaimRequest r, String token) {
+  private List<ClaimedJob> claimInOneStatement(Handle h, ClaimRequest r, String token) {
     String sql =
         "WITH picked AS ("
             + " SELECT id FROM <prefix>jobs"
@@ -593,9 +633,7 @@ public final class JdbcJobStore implements JobStore {
             + " SELECT "
             + COLUMNS
             + " FROM claimed ORDER BY priority DESC, scheduled_at, created_at, id";
-    return db.write(
-        h ->
-            h.createQuery(sql)
+    return h.createQuery(sql)
                 .bind("queue", r.queue())
                 .bind("now", ts(r.now()))
                 .bind("limit", r.limit())
@@ -612,7 +650,7 @@ public final class JdbcJobStore implements JobStore {
                                 r.node(),
                                 token,
                                 JobRows.instant(rs, "lease_expires_at"))))
-                .list());
+                .list();
   }
 
   /** A claimed row and its lease's end as the database computed it. */
@@ -633,14 +671,15 @@ public final class JdbcJobStore implements JobStore {
   @Override
   public List<Optional<Job>> completeAll(List<Completion> completions) {
     // one transaction (one commit) for the whole batch, in statements of at most MAX_GROUP jobs
-    return db.write(
-        h -> {
-          List<Optional<Job>> out = new ArrayList<>(completions.size());
-          for (int i = 0; i < completions.size(); i += MAX_GROUP) {
-            out.addAll(completeBatchIn(h, completions.subList(i, Math.min(completions.size(), i + MAX_GROUP))));
-          }
-          return out;
-        });
+    return db.write(h -> completeChunksIn(h, completions));
+  }
+
+  private List<Optional<Job>> completeChunksIn(Handle h, List<Completion> completions) {
+    List<Optional<Job>> out = new ArrayList<>(completions.size());
+    for (int i = 0; i < completions.size(); i += MAX_GROUP) {
+      out.addAll(completeBatchIn(h, completions.subList(i, Math.min(completions.size(), i + MAX_GROUP))));
+    }
+    return out;
   }
 
   private List<Optional<Job>> completeBatch(List<Completion> batch) {

@@ -1,0 +1,95 @@
+package dev.docket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.docket.memory.InMemoryStore;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A submit on a node with an idle worker claims in its own write: the job is already running when
+ * {@code submit} returns, without a round trip through the dispatcher.
+ */
+class SubmitClaimTest {
+
+  @Test
+  void aSubmitIntoAnIdleWorkerReturnsWithTheJobAlreadyRunningOnThisNode() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (Docket d =
+        Docket.builder()
+            .store(new InMemoryStore())
+            .nodeId("n1")
+            .workers("default", 1)
+            .prefetch(0)
+            .handler("block", ctx -> release.await(30, TimeUnit.SECONDS))
+            .build()
+            .start()) {
+      Job j = d.jobs().submit(JobRequest.builder("block").build());
+
+      Job now = d.jobs().get(j.id());
+      assertThat(now.status()).isEqualTo(JobStatus.RUNNING);
+      assertThat(now.node()).contains(NodeId.of("n1"));
+      assertThat(now.attempts()).isEqualTo(1);
+      assertThat(d.jobs().events(j.id()))
+          .extracting(e -> e.to())
+          .containsExactly(JobStatus.QUEUED, JobStatus.RUNNING);
+
+      release.countDown();
+      await().until(() -> d.jobs().get(j.id()).status() == JobStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void aSubmitWhileEveryWorkerIsBusyOnlyQueuesAndNoSlotIsOverbooked() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (Docket d =
+        Docket.builder()
+            .store(new InMemoryStore())
+            .workers("default", 1)
+            .prefetch(0)
+            .handler("block", ctx -> release.await(30, TimeUnit.SECONDS))
+            .build()
+            .start()) {
+      Job first = d.jobs().submit(JobRequest.builder("block").build());
+      List<Job> more = d.jobs().submitAll(List.of(JobRequest.builder("block").build(), JobRequest.builder("block").build()));
+
+      assertThat(d.jobs().get(first.id()).status()).isEqualTo(JobStatus.RUNNING);
+      for (Job j : more) {
+        assertThat(d.jobs().get(j.id()).status()).isEqualTo(JobStatus.QUEUED);
+      }
+
+      release.countDown();
+      await().until(() -> more.stream().allMatch(j -> d.jobs().get(j.id()).status() == JobStatus.SUCCEEDED));
+      assertThat(d.jobs().get(first.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void aBatchClaimsNoMoreThanTheFreeSlotsAndTheRestRunsLater() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (Docket d =
+        Docket.builder()
+            .store(new InMemoryStore())
+            .workers("default", 2)
+            .prefetch(1)
+            .handler("block", ctx -> release.await(30, TimeUnit.SECONDS))
+            .build()
+            .start()) {
+      List<JobRequest> batch = java.util.stream.IntStream.range(0, 10).mapToObj(i -> JobRequest.builder("block").build()).toList();
+      List<Job> jobs = d.jobs().submitAll(batch);
+
+      // two workers plus one buffered: at most three claimed, whoever claimed them
+      long running = jobs.stream().filter(j -> d.jobs().get(j.id()).status() == JobStatus.RUNNING).count();
+      assertThat(running).isBetween(1L, 3L);
+
+      release.countDown();
+      await().until(() -> jobs.stream().allMatch(j -> d.jobs().get(j.id()).status() == JobStatus.SUCCEEDED));
+      for (Job j : jobs) {
+        assertThat(d.jobs().get(j.id()).attempts()).as("job %s ran once", j.id()).isEqualTo(1);
+      }
+    }
+  }
+}

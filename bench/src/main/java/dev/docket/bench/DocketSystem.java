@@ -82,4 +82,64 @@ final class DocketSystem implements QueueSystem {
       docket.close();
     }
   }
+
+  /**
+   * Two Docket nodes on one PostgreSQL database (each its own pool and engine): jobs are submitted
+   * on a producer-only node and run on the other, so a pick-up goes through the database and its
+   * LISTEN/NOTIFY wake-up (W2's cross-node case).
+   */
+  static final class TwoNodes implements QueueSystem {
+    private final BenchDb db;
+    private final int workers;
+    private Docket producer;
+    private Docket worker;
+
+    TwoNodes(BenchDb db, int workers) {
+      if (!db.isPostgres()) {
+        throw new IllegalArgumentException("docket-2nodes needs PostgreSQL (an H2 file has one process)");
+      }
+      this.db = db;
+      this.workers = workers;
+    }
+
+    @Override
+    public String name() {
+      return "docket-2nodes";
+    }
+
+    @Override
+    public void start() {
+      worker = engine(store(db, "docket-worker"), workers).start();
+      producer =
+          Docket.builder()
+              .store(store(db, "docket-producer"))
+              .producerOnly()
+              .build()
+              .start();
+    }
+
+    @Override
+    public void enqueueBatch(int from, int count) {
+      List<JobRequest> batch = new ArrayList<>(count);
+      for (int i = from; i < from + count; i++) {
+        batch.add(request(i));
+      }
+      producer.jobs().submitAll(batch);
+    }
+
+    @Override
+    public void enqueueOne(int index) {
+      producer.jobs().submit(request(index));
+    }
+
+    @Override
+    public void close() {
+      if (producer != null) {
+        producer.close();
+      }
+      if (worker != null) {
+        worker.close();
+      }
+    }
+  }
 }

@@ -28,11 +28,12 @@ public interface QueueSystem extends AutoCloseable {
   static QueueSystem create(String name, BenchDb db, int workers) {
     return switch (name) {
       case "docket" -> new DocketSystem(db, workers);
+      case "docket-2nodes" -> new DocketSystem.TwoNodes(db, workers);
       case "db-scheduler" -> new DbSchedulerSystem(db, workers);
       case "jobrunr" -> new JobRunrSystem(db, workers);
       case "quartz" -> new QuartzSystem(db, workers);
       default -> throw new IllegalArgumentException(
-          "unknown system '" + name + "' (docket, db-scheduler, jobrunr, quartz)");
+          "unknown system '" + name + "' (docket, docket-2nodes, db-scheduler, jobrunr, quartz)");
     };
   }
 }

@@ -92,4 +92,67 @@ class SubmitClaimTest {
       }
     }
   }
+
+  @Test
+  void submitsRacingTheDispatcherNeverOverbookAWorkerSlot() throws Exception {
+    InMemoryStore store = new InMemoryStore();
+    try (Docket d =
+        Docket.builder().store(store).workers("default", 2).prefetch(2).handler("noop", ctx -> null).build().start()) {
+      java.util.List<JobId> ids = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      Thread[] submitters = new Thread[4];
+      for (int t = 0; t < submitters.length; t++) {
+        submitters[t] =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < 250; i++) {
+                    ids.add(d.jobs().submit(JobRequest.builder("noop").build()).id());
+                  }
+                });
+        submitters[t].start();
+      }
+      for (Thread t : submitters) {
+        t.join();
+      }
+      await().until(() -> ids.stream().allMatch(id -> d.jobs().get(id).status() == JobStatus.SUCCEEDED));
+      for (JobId id : ids) {
+        // a claimed job that found no free slot would be given back ("no free worker") and claimed again
+        assertThat(d.jobs().events(id)).extracting(JobEvent::to)
+            .as("history of %s", id)
+            .containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED);
+      }
+    }
+  }
+
+  @Test
+  void closingWhileSubmitsClaimLeavesNoJobRunning() throws Exception {
+    InMemoryStore store = new InMemoryStore();
+    Docket d = Docket.builder().store(store).workers("default", 2).handler("noop", ctx -> null).build().start();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger submitted = new java.util.concurrent.atomic.AtomicInteger();
+    Thread[] submitters = new Thread[3];
+    for (int t = 0; t < submitters.length; t++) {
+      submitters[t] =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  try {
+                    d.jobs().submit(JobRequest.builder("noop").build());
+                    submitted.incrementAndGet();
+                  } catch (RuntimeException closed) {
+                    return;
+                  }
+                }
+              });
+      submitters[t].start();
+    }
+    await().until(() -> submitted.get() >= 200);
+    d.close();
+    stop.set(true);
+    for (Thread t : submitters) {
+      t.join();
+    }
+    // every claimed job was either run and stored, or given back: none is left RUNNING for its lease to expire
+    assertThat(store.jobs().list(JobFilter.all().status(JobStatus.RUNNING), java.util.Optional.empty(), 100).items())
+        .isEmpty();
+  }
 }

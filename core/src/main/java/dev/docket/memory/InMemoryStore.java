@@ -380,6 +380,12 @@ public final class InMemoryStore implements Store {
           });
     }
 
+    /** Inserts, then claims, under the store's one lock: one atomic step, like the JDBC store's transaction. */
+    @Override
+    public InsertedAndClaimed insertAllAndClaim(List<NewJob> jobs, String by, ClaimRequest request) {
+      return s.locked(() -> new InsertedAndClaimed(insertAll(jobs, by), claim(request)));
+    }
+
     @Override
     public List<ClaimedJob> claim(ClaimRequest request) {
       return s.locked(

@@ -48,13 +48,13 @@ public interface JobStore {
    * just stored without another round trip). The claim follows {@link #claim}'s rules exactly, so
    * it may take older jobs of the queue before the new ones. A store may claim nothing, for
    * instance when the insert joins a caller's transaction whose commit is not the store's: the jobs
-   * then wait for the next claim like any other. The default inserts, then claims.
+   * then wait for the next claim like any other. The default inserts and claims nothing, which is
+   * always safe; a store overrides it when it can claim in the same step.
    *
    * @throws dev.docket.JobIdConflictException as {@link #insertAll}; nothing is written or claimed
    */
   default InsertedAndClaimed insertAllAndClaim(List<NewJob> jobs, String by, ClaimRequest claim) {
-    List<InsertResult> inserted = insertAll(jobs, by);
-    return new InsertedAndClaimed(inserted, claim(claim));
+    return new InsertedAndClaimed(insertAll(jobs, by), List.of());
   }
 
   /** What {@link #insertAllAndClaim} stored and claimed. */

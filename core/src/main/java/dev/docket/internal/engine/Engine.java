@@ -99,6 +99,13 @@ public final class Engine {
   private volatile boolean claiming = true;
   /** Whether the background loops run (start(), not a manual test engine): only then do submits claim too. */
   private volatile boolean dispatching;
+  /**
+   * Submits that claim hold the read lock from their reservation to their last launch; close()
+   * takes the write lock once it has stopped claiming, so no such submit is still between its
+   * claim and its launch when the pools shut down.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock closeBarrier =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
   private @Nullable AutoCloseable subscription;
   /** Ended attempts waiting to be stored by the acker, in batches. */
   private final java.util.concurrent.LinkedBlockingQueue<PendingAck> acks =
@@ -384,6 +391,8 @@ public final class Engine {
     log.info("Docket {} closing…", settings.nodeId());
     claiming = false;
     dispatchWakeup.signal();
+    closeBarrier.writeLock().lock(); // waits for submits between their claim and their launch
+    closeBarrier.writeLock().unlock();
     try {
       for (WorkerPool p : pools.values()) {
         for (WorkerPool.Task t : p.shutdownAndDrain()) {
@@ -490,48 +499,79 @@ public final class Engine {
       resolved.add(resolve(p, requests.get(i), now, requests.size() == 1 ? "" : "requests[" + i + "]."));
     }
     Reservation reserved = reserveForSubmit(resolved);
-    List<InsertResult> results;
-    List<ClaimedJob> claimed = List.of();
     if (reserved == null) {
-      results = store.jobs().insertAll(resolved, p.id());
-    } else {
+      List<InsertResult> results = store.jobs().insertAll(resolved, p.id());
+      afterInsert(p, results, List.of(), null, now);
+      return results;
+    }
+    // holds the close barrier's read lock from the reservation to the last launch
+    List<ClaimedJob> claimed = List.of();
+    try {
+      List<InsertResult> results;
       try {
         JobStore.InsertedAndClaimed both =
             store.jobs().insertAllAndClaim(resolved, p.id(), reserved.request(settings, now));
         results = both.inserted();
         claimed = both.claimed();
       } finally {
-        reserved.giveBack(claimed.size());
+        reserved.giveBack(Math.min(claimed.size(), reserved.slots()));
       }
+      afterInsert(p, results, claimed, reserved, now);
+      return results;
+    } finally {
+      closeBarrier.readLock().unlock();
     }
-    List<JobId> gated = new ArrayList<>();
-    boolean wake = false;
-    for (InsertResult r : results) {
-      if (r.inserted()) {
-        publishChange(r.job(), null, p.id(), "");
-        if (r.job().status() == JobStatus.AWAITING_APPROVAL) {
-          gated.add(r.job().id());
-        }
-        wake |= r.job().status() == JobStatus.QUEUED;
-        if (r.job().status() == JobStatus.SCHEDULED) {
-          promoteBy(r.job().scheduledAt());
-          wake = true;
+  }
+
+  /** Tells listeners about new jobs, starts those the submit claimed, wakes the dispatcher when needed. */
+  private void afterInsert(
+      Principal p, List<InsertResult> results, List<ClaimedJob> claimed, @Nullable Reservation reserved, Instant now) {
+    int[] launched = {0};
+    try {
+      List<JobId> gated = new ArrayList<>();
+      boolean wake = false;
+      for (InsertResult r : results) {
+        if (r.inserted()) {
+          publishChange(r.job(), null, p.id(), "");
+          if (r.job().status() == JobStatus.AWAITING_APPROVAL) {
+            gated.add(r.job().id());
+          }
+          wake |= r.job().status() == JobStatus.QUEUED;
+          if (r.job().status() == JobStatus.SCHEDULED) {
+            promoteBy(r.job().scheduledAt());
+            wake = true;
+          }
         }
       }
+      launchClaimed(claimed, launched, reserved, now);
+      if (!settings.listeners().isEmpty()) {
+        approvals.created(gated);
+      }
+      if (wake
+          && reserved != null
+          && !claimed.isEmpty()
+          && claimed.size() < reserved.slots()
+          && onlyReadyIn(reserved.pool().queue, results)) {
+        wake = false; // the submit's own claim took every ready job there was: nothing for the dispatcher
+      }
+      if (wake) {
+        dispatchWakeup.signal();
+      }
+    } finally {
+      // whatever failed above (a listener's Error, say), no claimed job is left without a worker
+      launchClaimed(claimed, launched, reserved, now);
     }
-    for (ClaimedJob c : claimed) {
-      launch(reserved.pool(), c, now, true);
+  }
+
+  /**
+   * Launches the claimed jobs not launched yet ({@code next[0]} is the first); the cursor moves
+   * before each launch, so a job whose launch fails is not tried twice.
+   */
+  private void launchClaimed(List<ClaimedJob> claimed, int[] next, @Nullable Reservation reserved, Instant now) {
+    while (next[0] < claimed.size() && reserved != null) {
+      int k = next[0]++;
+      launch(reserved.pool(), claimed.get(k), now, k < reserved.slots());
     }
-    if (!settings.listeners().isEmpty()) {
-      approvals.created(gated);
-    }
-    if (wake && reserved != null && claimed.size() < reserved.slots() && onlyReadyIn(reserved.pool().queue, results)) {
-      wake = false; // the submit's own claim took every ready job there was: nothing for the dispatcher
-    }
-    if (wake) {
-      dispatchWakeup.signal();
-    }
-    return results;
   }
 
   private static boolean onlyReadyIn(String queue, List<InsertResult> results) {
@@ -565,6 +605,24 @@ public final class Engine {
    */
   private @Nullable Reservation reserveForSubmit(List<NewJob> jobs) {
     if (!dispatching || !claiming || closed.get()) {
+      return null;
+    }
+    if (!closeBarrier.readLock().tryLock()) {
+      return null; // closing
+    }
+    Reservation r = null;
+    try {
+      r = reserveForSubmitLocked(jobs);
+      return r;
+    } finally {
+      if (r == null) {
+        closeBarrier.readLock().unlock();
+      }
+    }
+  }
+
+  private @Nullable Reservation reserveForSubmitLocked(List<NewJob> jobs) {
+    if (!claiming || closed.get()) {
       return null;
     }
     String queue = null;
@@ -737,14 +795,22 @@ public final class Engine {
         if (free == 0 || !pool.worthClaiming()) {
           continue;
         }
-        List<ClaimedJob> claimed =
-            store
-                .jobs()
-                .claim(
-                    new ClaimRequest(
-                        settings.nodeId(), pool.queue, free, now, settings.leaseDuration()));
-        for (ClaimedJob c : claimed) {
-          launch(pool, c, now);
+        // take the slots first: a submit that claims on its own may take free ones meanwhile
+        int held = pool.takeSlots(free);
+        if (held == 0) {
+          continue;
+        }
+        List<ClaimedJob> claimed = List.of();
+        try {
+          claimed =
+              store
+                  .jobs()
+                  .claim(new ClaimRequest(settings.nodeId(), pool.queue, held, now, settings.leaseDuration()));
+        } finally {
+          pool.releaseSlots(held - Math.min(held, claimed.size()));
+        }
+        for (int i = 0; i < claimed.size(); i++) {
+          launch(pool, claimed.get(i), now, i < held);
           startedNow++;
         }
       }
@@ -755,10 +821,6 @@ public final class Engine {
   /** Makes the dispatcher look for due jobs no later than {@code at}. */
   private void promoteBy(Instant at) {
     nextPromotion.accumulateAndGet(at, (a, b) -> a.isBefore(b) ? a : b);
-  }
-
-  private void launch(WorkerPool pool, ClaimedJob c, Instant now) {
-    launch(pool, c, now, false);
   }
 
   /** Hands a claimed job to the pool; {@code slotHeld} when its slot was reserved before the claim. */

@@ -64,11 +64,15 @@ final class DocketSystem implements QueueSystem {
 
   @Override
   public void enqueueBatch(int from, int count) {
+    docket.jobs().submitAll(requests(from, count));
+  }
+
+  static List<JobRequest> requests(int from, int count) {
     List<JobRequest> batch = new ArrayList<>(count);
     for (int i = from; i < from + count; i++) {
       batch.add(request(i));
     }
-    docket.jobs().submitAll(batch);
+    return batch;
   }
 
   @Override
@@ -120,11 +124,7 @@ final class DocketSystem implements QueueSystem {
 
     @Override
     public void enqueueBatch(int from, int count) {
-      List<JobRequest> batch = new ArrayList<>(count);
-      for (int i = from; i < from + count; i++) {
-        batch.add(request(i));
-      }
-      producer.jobs().submitAll(batch);
+      producer.jobs().submitAll(requests(from, count));
     }
 
     @Override

@@ -111,6 +111,9 @@ public final class BenchMain {
       System.exit(0);
     }
     m.header();
+    if (o.dbs.contains("postgres")) {
+      BenchDb.vacuumCatalogs();
+    }
     for (String unit : m.units()) {
       if (o.isolate) {
         m.runChild(unit);

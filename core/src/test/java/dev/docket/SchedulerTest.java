@@ -314,4 +314,71 @@ class SchedulerTest {
     }
     assertThat(fires).containsExactly(Instant.parse("2027-10-31T00:30:00Z"));
   }
+
+  @Test
+  void concurrentArgsMergePatchesOfDifferentKeysAllHold() throws Exception {
+    dev.docket.action.Action anyArgs =
+        new dev.docket.action.Action() {
+          @Override
+          public String name() {
+            return "any_args";
+          }
+
+          @Override
+          public void validate(JsonNode args) {}
+
+          @Override
+          public Object run(dev.docket.action.ActionContext ctx) {
+            return null;
+          }
+        };
+    ManualDocket m = manual(builder().action(anyArgs));
+    ScheduledTask t = m.scheduler().create(TaskSpec.builder("patched", "@hourly", "any_args").args("{\"keep\": 1}").build());
+    int writers = 8;
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(writers);
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int k = w;
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  together.await();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+                for (int round = 0; round < 25; round++) {
+                  m.scheduler().update(t.id(), TaskUpdate.of().mergeArgs(dev.docket.internal.json.Json.toTree(java.util.Map.of("k" + k, round))));
+                }
+              });
+      th.start();
+      threads.add(th);
+    }
+    for (Thread th : threads) {
+      th.join();
+    }
+    JsonNode args = m.scheduler().get(t.id()).args();
+    assertThat(args.path("keep").asInt()).isEqualTo(1);
+    for (int k = 0; k < writers; k++) {
+      assertThat(args.path("k" + k).asInt()).as("key k%d", k).isEqualTo(24);
+    }
+  }
+
+  @Test
+  void anArgsMergePatchRemovesNullKeysAndMustLeaveAnObject() {
+    ManualDocket m = manual(builder());
+    ScheduledTask t = m.scheduler().create(weekly());
+    ScheduledTask after =
+        m.scheduler().update(t.id(), TaskUpdate.of().mergeArgs(dev.docket.internal.json.Json.toTree(java.util.Map.of("content", java.util.Map.of("body", "new body")))));
+    assertThat(after.args().path("content").path("body").asText()).isEqualTo("new body");
+    assertThat(after.args().path("content").path("msgtype").asText()).isEqualTo("swp.text");
+    assertThat(after.args().path("room_id").asText()).isEqualTo("room-…");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> m.scheduler().update(t.id(), TaskUpdate.of().mergeArgs(com.fasterxml.jackson.databind.node.IntNode.valueOf(3))))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("args");
+    // the failed patch changed nothing
+    assertThat(m.scheduler().get(t.id()).args()).isEqualTo(after.args());
+  }
 }

@@ -335,6 +335,8 @@ class DocSnippetsTest {
     ScheduledTask paused = docket.scheduler().update(weekly.id(), TaskUpdate.of().enabled(false));
     ScheduledTask moved = docket.scheduler().update(weekly.id(),
         TaskUpdate.of().schedule("30 8 * * MON-FRI").enabled(true)); // next fire recomputed from now
+    ScheduledTask retitled = docket.scheduler().update(weekly.id(),
+        TaskUpdate.of().mergeArgs("{\"content\": {\"body\": \"Daily?\"}}")); // RFC 7386 merge patch, applied in the store's update
     Page<Job> runs = docket.jobs().byCorrelation(weekly.id().value(), 50); // its fires: correlation id = task id
     docket.scheduler().delete(weekly.id());              // jobs it enqueued stay
     // end::schedule[]
@@ -343,6 +345,8 @@ class DocSnippetsTest {
       assertThat(preview).hasSize(5);
       assertThat(paused.nextRunAt()).isEmpty();
       assertThat(moved.nextRunAt()).isPresent();
+      assertThat(retitled.args().path("content").path("body").asText()).isEqualTo("Daily?");
+      assertThat(retitled.args().path("content").path("msgtype").asText()).isEqualTo("m.text");
       assertThat(runs.items()).isEmpty();
       assertThat(docket.scheduler().find(weekly.id())).isEmpty();
     } finally {

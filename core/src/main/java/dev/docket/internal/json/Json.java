@@ -37,4 +37,22 @@ public final class Json {
       throw new IllegalArgumentException("cannot serialise JSON tree", e);
     }
   }
+
+  /** RFC 7386 JSON merge patch: the patch applied to {@code target}; neither is changed. */
+  public static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return patch.deepCopy();
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode result =
+        target.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) target).deepCopy() : MAPPER.createObjectNode();
+    for (java.util.Map.Entry<String, JsonNode> e : patch.properties()) {
+      if (e.getValue().isNull()) {
+        result.remove(e.getKey());
+      } else {
+        JsonNode current = result.get(e.getKey());
+        result.set(e.getKey(), mergePatch(current == null ? NullNode.getInstance() : current, e.getValue()));
+      }
+    }
+    return result;
+  }
 }

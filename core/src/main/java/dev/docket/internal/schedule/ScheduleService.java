@@ -139,7 +139,14 @@ public final class ScheduleService {
   private ScheduledTask merge(ScheduledTask c, TaskUpdate u) {
     String action = u.action().orElse(c.action());
     JsonNode args = u.args().orElse(c.args());
-    if (u.action().isPresent() || u.args().isPresent()) {
+    if (u.argsPatch().isPresent()) {
+      // applied here, inside the store's update of the row: concurrent patches do not lose keys
+      args = dev.docket.internal.json.Json.mergePatch(args, u.argsPatch().get());
+      if (!args.isObject()) {
+        throw new InvalidRequestException("args", "must stay a JSON object after the merge patch");
+      }
+    }
+    if (u.action().isPresent() || u.args().isPresent() || u.argsPatch().isPresent()) {
       checkArgs(action, args);
     }
     CronSchedule cron = u.schedule().orElseGet(() -> cron(c.schedule()));

@@ -660,32 +660,13 @@ public final class Api {
       u = u.enabled(enabled.get());
     }
     if (b.has("args")) {
-      ScheduledTask current = c.scoped().scheduler().get(id);
       JsonNode patch = b.get("args");
-      JsonNode merged = mergePatch(current.args(), patch);
-      if (!merged.isObject()) {
+      if (!patch.isObject()) {
         throw HttpError.field("args", "must stay a JSON object");
       }
-      u = u.args(merged);
+      u = u.mergeArgs(patch); // merged inside the store's update: concurrent PATCHes keep every key
     }
     return json(200, Views.task(c.scoped().scheduler().update(id, u)));
-  }
-
-  /** RFC 7386 JSON merge patch. */
-  static JsonNode mergePatch(JsonNode target, JsonNode patch) {
-    if (!patch.isObject()) {
-      return patch.deepCopy();
-    }
-    ObjectNode result = target.isObject() ? ((ObjectNode) target).deepCopy() : Views.F.objectNode();
-    for (Map.Entry<String, JsonNode> e : patch.properties()) {
-      if (e.getValue().isNull()) {
-        result.remove(e.getKey());
-      } else {
-        JsonNode current = result.get(e.getKey());
-        result.set(e.getKey(), mergePatch(current == null ? Views.F.nullNode() : current, e.getValue()));
-      }
-    }
-    return result;
   }
 
   private RestResponse deleteTask(Call c) {

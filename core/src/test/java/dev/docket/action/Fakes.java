@@ -17,6 +17,18 @@ final class Fakes {
 
   private Fakes() {}
 
+  /** Asserts that {@code action} rejects {@code args} with an error naming {@code field} for {@code reason}. */
+  static void assertRejects(dev.docket.action.Action action, String args, String field, String reason) {
+    JsonNode node = json(args);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> action.validate(node))
+        .isInstanceOfSatisfying(
+            dev.docket.InvalidRequestException.class,
+            e -> {
+              org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo(field);
+              org.assertj.core.api.Assertions.assertThat(e.reason()).contains(reason);
+            });
+  }
+
   static JsonNode json(String text) {
     try {
       return MAPPER.readTree(text.replace('\'', '"'));

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.docket.InvalidRequestException;
 import dev.docket.JobCancelledException;
 import dev.docket.action.Fakes.RecordingSender;
 import dev.docket.action.Fakes.Sent;
@@ -111,14 +110,7 @@ class SendMessageActionTest {
   @ParameterizedTest(name = "{1}: {2}")
   @MethodSource("rejections")
   void rejectsBadArgsNamingTheField(String args, String field, String reason) {
-    JsonNode node = json(args);
-    assertThatThrownBy(() -> action.validate(node))
-        .isInstanceOfSatisfying(
-            InvalidRequestException.class,
-            e -> {
-              assertThat(e.field()).isEqualTo(field);
-              assertThat(e.reason()).contains(reason);
-            });
+    Fakes.assertRejects(action, args, field, reason);
   }
 
   @Test

@@ -3,10 +3,8 @@ package dev.docket.action;
 import static dev.docket.action.Fakes.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.docket.InvalidRequestException;
 import dev.docket.action.Fakes.RecordingTrigger;
 import dev.docket.action.Fakes.Triggered;
 import java.util.Map;
@@ -57,14 +55,7 @@ class TriggerAiActionTest {
   @ParameterizedTest(name = "{1}: {2}")
   @MethodSource("rejections")
   void rejectsBadArgsNamingTheField(String args, String field, String reason) {
-    JsonNode node = json(args);
-    assertThatThrownBy(() -> action.validate(node))
-        .isInstanceOfSatisfying(
-            InvalidRequestException.class,
-            e -> {
-              assertThat(e.field()).isEqualTo(field);
-              assertThat(e.reason()).contains(reason);
-            });
+    Fakes.assertRejects(action, args, field, reason);
   }
 
   @Test

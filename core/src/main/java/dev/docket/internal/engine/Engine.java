@@ -526,7 +526,6 @@ public final class Engine {
   /** Tells listeners about new jobs, starts those the submit claimed, wakes the dispatcher when needed. */
   private void afterInsert(
       Principal p, List<InsertResult> results, List<ClaimedJob> claimed, @Nullable Reservation reserved, Instant now) {
-    int[] launched = {0};
     try {
       List<JobId> gated = new ArrayList<>();
       boolean wake = false;
@@ -543,7 +542,6 @@ public final class Engine {
           }
         }
       }
-      launchClaimed(claimed, launched, reserved, now);
       if (!settings.listeners().isEmpty()) {
         approvals.created(gated);
       }
@@ -558,18 +556,15 @@ public final class Engine {
         dispatchWakeup.signal();
       }
     } finally {
-      // whatever failed above (a listener's Error, say), no claimed job is left without a worker
-      launchClaimed(claimed, launched, reserved, now);
+      // after the creation events; and whatever failed above (a listener's Error, say), no
+      // claimed job is left without a worker
+      launchClaimed(claimed, reserved, now);
     }
   }
 
-  /**
-   * Launches the claimed jobs not launched yet ({@code next[0]} is the first); the cursor moves
-   * before each launch, so a job whose launch fails is not tried twice.
-   */
-  private void launchClaimed(List<ClaimedJob> claimed, int[] next, @Nullable Reservation reserved, Instant now) {
-    while (next[0] < claimed.size() && reserved != null) {
-      int k = next[0]++;
+  /** Launches the jobs a submit claimed (launch hands a refused job back itself). */
+  private void launchClaimed(List<ClaimedJob> claimed, @Nullable Reservation reserved, Instant now) {
+    for (int k = 0; reserved != null && k < claimed.size(); k++) {
       launch(reserved.pool(), claimed.get(k), now, k < reserved.slots());
     }
   }

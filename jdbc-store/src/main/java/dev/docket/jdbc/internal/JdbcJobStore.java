@@ -123,17 +123,7 @@ public final class JdbcJobStore implements JobStore {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return db.write(h -> insertAllIn(h, jobs, by));
-      } catch (StoreException e) {
-        // two inserts of one new id raced on H2 or in a caller's transaction: the loser retries
-        // and then sees the winner's row
-        if (attempt >= 3 || !Db.isUniqueViolation(e) || db.isOnCallerConnection()) {
-          throw e;
-        }
-      }
-    }
+    return writeRetryingIdRace(h -> insertAllIn(h, jobs, by));
   }
 
   /**
@@ -145,20 +135,29 @@ public final class JdbcJobStore implements JobStore {
     if (db.isOnCallerConnection() || jobs.isEmpty()) {
       return new InsertedAndClaimed(insertAll(jobs, by), List.of());
     }
+    return writeRetryingIdRace(
+        h -> {
+          List<InsertResult> inserted = insertAllIn(h, jobs, by, claim.queue());
+          List<ClaimedJob> claimed = claimIn(h, claim);
+          if (claimed.size() >= claim.limit() && inserted.stream().anyMatch(r -> r.inserted()
+              && r.job().status() == JobStatus.QUEUED && r.job().queue().equals(claim.queue()))) {
+            signals.work(h, claim.queue()); // the claim was full: more may be left for others
+          }
+          return new InsertedAndClaimed(inserted, claimed);
+        });
+  }
+
+  /**
+   * An insert transaction, retried when two inserts of one new id raced (on H2, or in another
+   * caller's transaction): the loser then sees the winner's row. Not inside a caller's own
+   * transaction, which a failed statement has already spoiled.
+   */
+  private <T> T writeRetryingIdRace(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return db.write(
-            h -> {
-              List<InsertResult> inserted = insertAllIn(h, jobs, by, claim.queue());
-              List<ClaimedJob> claimed = claimIn(h, claim);
-              if (claimed.size() >= claim.limit() && inserted.stream().anyMatch(r -> r.inserted()
-                  && r.job().status() == JobStatus.QUEUED && r.job().queue().equals(claim.queue()))) {
-                signals.work(h, claim.queue()); // the claim was full: more may be left for others
-              }
-              return new InsertedAndClaimed(inserted, claimed);
-            });
+        return db.write(work);
       } catch (StoreException e) {
-        if (attempt >= 3 || !Db.isUniqueViolation(e)) {
+        if (attempt >= 3 || !Db.isUniqueViolation(e) || db.isOnCallerConnection()) {
           throw e;
         }
       }

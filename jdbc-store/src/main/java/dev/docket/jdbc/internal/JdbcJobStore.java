@@ -290,11 +290,13 @@ public final class JdbcJobStore implements JobStore {
             + " created_at, scheduled_at)),"
             + " ins AS (INSERT INTO <prefix>jobs (id, function_name, queue, status, priority, args, attempts,"
             + " max_attempts, correlation_id, owner_id, timeout_ms, backoff, cancel_requested, created_at,"
-            + " scheduled_at) SELECT id, fn, queue, status, priority, args, 0, max_attempts, corr, owner,"
-            + " timeout_ms, backoff, FALSE, CAST(created_at AS timestamptz), CAST(scheduled_at AS timestamptz)"
+            + " scheduled_at, created_by, history_implicit) SELECT id, fn, queue, status, priority, args, 0,"
+            + " max_attempts, corr, owner, timeout_ms, backoff, FALSE, CAST(created_at AS timestamptz),"
+            + " CAST(scheduled_at AS timestamptz), :by, status = 'QUEUED'"
             + " FROM input ON CONFLICT (id) DO NOTHING RETURNING id, status, created_at),"
+            // a job created QUEUED has its first history entry in its row (history_implicit)
             + " ev AS (INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
-            + " SELECT id, created_at, NULL, status, :by, '' FROM ins)"
+            + " SELECT id, created_at, NULL, status, :by, '' FROM ins WHERE status <> 'QUEUED')"
             + " SELECT id FROM ins";
     Set<JobId> inserted = new HashSet<>();
     h.createQuery(sql)
@@ -329,9 +331,11 @@ public final class JdbcJobStore implements JobStore {
         h.prepareBatch(
             "INSERT INTO <prefix>jobs (id, function_name, queue, status, priority, args, attempts,"
                 + " max_attempts, correlation_id, owner_id, timeout_ms, backoff, cancel_requested,"
-                + " created_at, scheduled_at) VALUES (:id, :fn, :queue, :status, :priority, :args, 0,"
-                + " :maxAttempts, :corr, :owner, :timeoutMs, :backoff, FALSE, :createdAt, :scheduledAt)");
+                + " created_at, scheduled_at, created_by, history_implicit) VALUES (:id, :fn, :queue, :status,"
+                + " :priority, :args, 0, :maxAttempts, :corr, :owner, :timeoutMs, :backoff, FALSE, :createdAt,"
+                + " :scheduledAt, :by, :implicit)");
     PreparedBatch events = h.prepareBatch(EVENT_INSERT);
+    boolean anyEvent = false;
     for (NewJob j : fresh) {
       batch
           .bind("id", j.id().value())
@@ -347,11 +351,18 @@ public final class JdbcJobStore implements JobStore {
           .bind("backoff", j.backoff().map(dev.docket.Backoff::spec).orElse(null))
           .bind("createdAt", ts(j.createdAt()))
           .bind("scheduledAt", ts(j.scheduledAt()))
+          .bind("by", JobRows.truncate(by, 128))
+          .bind("implicit", j.status() == JobStatus.QUEUED)
           .add();
-      bindEvent(events, j.id(), j.createdAt(), null, j.status(), by, "").add();
+      if (j.status() != JobStatus.QUEUED) {
+        bindEvent(events, j.id(), j.createdAt(), null, j.status(), by, "").add();
+        anyEvent = true;
+      }
     }
     batch.execute();
-    events.execute();
+    if (anyEvent) {
+      events.execute();
+    }
     Set<JobId> inserted = new HashSet<>();
     fresh.forEach(j -> inserted.add(j.id()));
     return inserted;
@@ -496,13 +507,109 @@ public final class JdbcJobStore implements JobStore {
   @Override
   public List<JobEvent> events(JobId id) {
     return db.read(
-        h ->
-            h.createQuery(
-                    "SELECT job_id, at, from_status, to_status, by_principal, detail FROM <prefix>job_events"
-                        + " WHERE job_id = :id ORDER BY seq")
-                .bind("id", id.value())
-                .map(JobRows.EVENT)
-                .list());
+        h -> {
+          Optional<ImplicitHistory> implicit =
+              h.createQuery("SELECT " + IMPLICIT_COLUMNS + " FROM <prefix>jobs WHERE id = :id AND history_implicit = TRUE")
+                  .bind("id", id.value())
+                  .map(IMPLICIT)
+                  .findOne();
+          if (implicit.isPresent()) {
+            return implicit.get().events();
+          }
+          return h.createQuery(
+                  "SELECT job_id, at, from_status, to_status, by_principal, detail FROM <prefix>job_events"
+                      + " WHERE job_id = :id ORDER BY seq")
+              .bind("id", id.value())
+              .map(JobRows.EVENT)
+              .list();
+        });
+  }
+
+  // ------------------------------------------------------------------ implicit history
+
+  /*
+   * A job created QUEUED starts with an implicit history (history_implicit = TRUE): no job_events
+   * rows, its entries derived from the row. Its creation, its first attempt's start and that
+   * attempt's success are the only transitions that keep it implicit; the claim and the success
+   * statements write no history row for such a job. Every other transition first writes the
+   * implied entries to job_events and clears the flag (materializeHistory), in its own transaction,
+   * so a reader sees the same history before and after. On the happy path this saves three history
+   * rows (and six index entries) per job.
+   */
+
+  private static final String IMPLICIT_COLUMNS =
+      "id, status, created_at, created_by, started_at, finished_at, node_id";
+
+  /** What an implicit history is derived from. */
+  private record ImplicitHistory(
+      JobId id, JobStatus status, Instant createdAt, String createdBy,
+      @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable String node) {
+
+    List<JobEvent> events() {
+      List<JobEvent> out = new ArrayList<>(3);
+      out.add(new JobEvent(id, createdAt, Optional.empty(), JobStatus.QUEUED, createdBy, ""));
+      if (startedAt != null && (status == JobStatus.RUNNING || status == JobStatus.SUCCEEDED)) {
+        out.add(new JobEvent(id, startedAt, Optional.of(JobStatus.QUEUED), JobStatus.RUNNING, "system",
+            claimDetail(1, node == null ? "?" : node)));
+      }
+      if (status == JobStatus.SUCCEEDED && finishedAt != null) {
+        out.add(new JobEvent(id, finishedAt, Optional.of(JobStatus.RUNNING), JobStatus.SUCCEEDED, "system", ""));
+      }
+      return out;
+    }
+  }
+
+  private static final org.jdbi.v3.core.mapper.RowMapper<ImplicitHistory> IMPLICIT =
+      (rs, ctx) -> {
+        String by = rs.getString("created_by");
+        return new ImplicitHistory(
+            JobId.of(rs.getString("id")),
+            JobStatus.valueOf(rs.getString("status")),
+            JobRows.instant(rs, "created_at"),
+            by == null ? "system" : by,
+            JobRows.instant(rs, "started_at"),
+            JobRows.instant(rs, "finished_at"),
+            rs.getString("node_id"));
+      };
+
+  /**
+   * Writes the entries that the implicit histories among {@code ids} imply to job_events and marks
+   * them explicit. Idempotent: the flag is cleared by a conditional update that locks the row, so
+   * of two concurrent callers only one writes the entries.
+   */
+  void materializeHistory(Handle h, java.util.Collection<JobId> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    for (List<String> chunk : chunks(ids)) {
+      String update =
+          "UPDATE <prefix>jobs SET history_implicit = FALSE WHERE id IN (<ids>) AND history_implicit = TRUE";
+      String sql =
+          db.dialect() instanceof Dialect.Postgres
+              ? update + " RETURNING " + IMPLICIT_COLUMNS
+              : "SELECT " + IMPLICIT_COLUMNS + " FROM FINAL TABLE (" + update + ")";
+      List<ImplicitHistory> rows =
+          new ArrayList<>(h.createQuery(sql).bindList("ids", chunk).map(IMPLICIT).list());
+      if (rows.isEmpty()) {
+        continue;
+      }
+      rows.sort(Comparator.comparing(ImplicitHistory::id));
+      PreparedBatch events = h.prepareBatch(EVENT_INSERT);
+      for (ImplicitHistory row : rows) {
+        for (JobEvent e : row.events()) {
+          bindEvent(events, e.jobId(), e.at(), e.from().orElse(null), e.to(), e.by(), e.detail()).add();
+        }
+      }
+      events.execute();
+    }
+  }
+
+  private static boolean isHistoryImplicit(Handle h, JobId id) {
+    return h.createQuery("SELECT history_implicit FROM <prefix>jobs WHERE id = :id")
+        .bind("id", id.value())
+        .mapTo(Boolean.class)
+        .findOne()
+        .orElse(false);
   }
 
   // ------------------------------------------------------------------ promotion and claims
@@ -576,7 +683,7 @@ public final class JdbcJobStore implements JobStore {
               h.createQuery(
                       "SELECT "
                           + COLUMNS
-                          + " FROM FINAL TABLE (UPDATE <prefix>jobs SET status = 'RUNNING', attempts = attempts + 1,"
+                          + ", history_implicit FROM FINAL TABLE (UPDATE <prefix>jobs SET status = 'RUNNING', attempts = attempts + 1,"
                           + " started_at = :now, node_id = :node, lease_token = :token, lease_expires_at = "
                           + leaseUntil()
                           + " WHERE id IN (<ids>) AND status = 'QUEUED')")
@@ -587,7 +694,8 @@ public final class JdbcJobStore implements JobStore {
           bindLease(q, r.now(), r.leaseDuration());
           List<Claimed> claimed =
               new ArrayList<>(
-                  q.map((rs, ctx) -> new Claimed(JobRows.JOB.map(rs, ctx), JobRows.instant(rs, "lease_expires_at")))
+                  q.map((rs, ctx) -> new Claimed(JobRows.JOB.map(rs, ctx), JobRows.instant(rs, "lease_expires_at"),
+                          rs.getBoolean("history_implicit")))
                       .list());
           claimed.sort(
               Comparator.comparing((Claimed c) -> -c.job().priority())
@@ -595,15 +703,19 @@ public final class JdbcJobStore implements JobStore {
                   .thenComparing(c -> c.job().createdAt())
                   .thenComparing(c -> c.job().id()));
           PreparedBatch events = h.prepareBatch(EVENT_INSERT);
+          boolean anyEvent = false;
           List<ClaimedJob> out = new ArrayList<>(claimed.size());
           for (Claimed c : claimed) {
             Job j = c.job();
-            bindEvent(events, j.id(), r.now(), JobStatus.QUEUED, JobStatus.RUNNING, "system",
-                    "attempt " + j.attempts() + " on " + r.node())
-                .add();
+            if (!c.implicitHistory()) { // an implicit history implies its first attempt's start
+              bindEvent(events, j.id(), r.now(), JobStatus.QUEUED, JobStatus.RUNNING, "system",
+                      claimDetail(j.attempts(), r.node().value()))
+                  .add();
+              anyEvent = true;
+            }
             out.add(new ClaimedJob(j, new Lease(j.id(), r.node(), token, c.leaseExpiresAt())));
           }
-          if (!claimed.isEmpty()) {
+          if (anyEvent) {
             events.execute();
           }
           return out;
@@ -628,7 +740,7 @@ public final class JdbcJobStore implements JobStore {
             + " ev AS ("
             + " INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
             + " SELECT id, :now, 'QUEUED', 'RUNNING', 'system', CONCAT('attempt ', attempts, ' on ', node_id)"
-            + " FROM claimed)"
+            + " FROM claimed WHERE NOT history_implicit)"
             + " SELECT "
             + COLUMNS
             + " FROM claimed ORDER BY priority DESC, scheduled_at, created_at, id";
@@ -653,7 +765,12 @@ public final class JdbcJobStore implements JobStore {
   }
 
   /** A claimed row and its lease's end as the database computed it. */
-  private record Claimed(Job job, Instant leaseExpiresAt) {}
+  private record Claimed(Job job, Instant leaseExpiresAt, boolean implicitHistory) {}
+
+  /** The detail of the history entry of an attempt's start. */
+  private static String claimDetail(int attempt, String node) {
+    return "attempt " + attempt + " on " + node;
+  }
 
   // ------------------------------------------------------------------ attempts
 
@@ -709,7 +826,7 @@ public final class JdbcJobStore implements JobStore {
     PreparedBatch update =
         h.prepareBatch(
             "UPDATE <prefix>jobs SET status = 'SUCCEEDED', result = :result, error_type = NULL,"
-                + " error_message = NULL, error_stack = NULL, finished_at = :now, node_id = NULL,"
+                + " error_message = NULL, error_stack = NULL, finished_at = :now,"
                 + " lease_token = NULL, lease_expires_at = NULL"
                 + " WHERE id = :id AND status = 'RUNNING' AND lease_token = :token");
     for (Completion c : successes) {
@@ -732,14 +849,28 @@ public final class JdbcJobStore implements JobStore {
     }
     Map<String, Job> byId = new HashMap<>();
     if (!applied.isEmpty()) {
-      for (Job j : selectByIds(h, applied)) {
-        byId.put(j.id().value(), j);
+      Set<JobId> explicit = new HashSet<>();
+      for (List<String> chunk : chunks(applied)) {
+        h.createQuery("SELECT " + COLUMNS + ", history_implicit FROM <prefix>jobs WHERE id IN (<ids>)")
+            .bindList("ids", chunk)
+            .map((rs, ctx) -> {
+              Job j = JobRows.JOB.map(rs, ctx);
+              if (!rs.getBoolean("history_implicit")) {
+                explicit.add(j.id());
+              }
+              return j;
+            })
+            .forEach(j -> byId.put(j.id().value(), j));
       }
-      PreparedBatch events = h.prepareBatch(EVENT_INSERT);
-      for (JobId id : applied) {
-        bindEvent(events, id, byJob.get(id).now(), JobStatus.RUNNING, JobStatus.SUCCEEDED, "system", "").add();
+      if (!explicit.isEmpty()) { // an implicit history implies the success of its first attempt
+        PreparedBatch events = h.prepareBatch(EVENT_INSERT);
+        for (JobId id : applied) {
+          if (explicit.contains(id)) {
+            bindEvent(events, id, byJob.get(id).now(), JobStatus.RUNNING, JobStatus.SUCCEEDED, "system", "").add();
+          }
+        }
+        events.execute();
       }
-      events.execute();
     }
     Map<Completion, Optional<Job>> out = new HashMap<>();
     for (Completion c : successes) {
@@ -765,12 +896,12 @@ public final class JdbcJobStore implements JobStore {
             + " CAST(:results AS text[]), CAST(:times AS text[])) AS t(id, token, result, at)),"
             + " done AS (UPDATE <prefix>jobs j SET status = 'SUCCEEDED', result = input.result,"
             + " error_type = NULL, error_message = NULL, error_stack = NULL,"
-            + " finished_at = CAST(input.at AS timestamptz), node_id = NULL, lease_token = NULL,"
+            + " finished_at = CAST(input.at AS timestamptz), lease_token = NULL,"
             + " lease_expires_at = NULL FROM input"
             + " WHERE j.id = input.id AND j.status = 'RUNNING' AND j.lease_token = input.token"
             + " RETURNING j.*),"
             + " ev AS (INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
-            + " SELECT id, finished_at, 'RUNNING', 'SUCCEEDED', 'system', '' FROM done)"
+            + " SELECT id, finished_at, 'RUNNING', 'SUCCEEDED', 'system', '' FROM done WHERE NOT history_implicit)"
             + " SELECT " + COLUMNS + " FROM done";
     Map<String, Job> byId = new HashMap<>();
     h.createQuery(sql)
@@ -788,9 +919,14 @@ public final class JdbcJobStore implements JobStore {
   }
 
   private Optional<Job> completeIn(Handle h, Lease lease, Outcome outcome, Instant now) {
-          StringBuilder set = new StringBuilder("status = :to, node_id = NULL, lease_token = NULL, lease_expires_at = NULL");
+          StringBuilder set = new StringBuilder("status = :to, lease_token = NULL, lease_expires_at = NULL");
           Map<String, Object> binds = new HashMap<>();
           String detail = "";
+          if (!(outcome instanceof Outcome.Succeeded)) {
+            // only a first attempt's success keeps a history implicit; the node stays for it
+            materializeHistory(h, List.of(lease.jobId()));
+            set.append(", node_id = NULL");
+          }
           if (outcome instanceof Outcome.Succeeded ok) {
             set.append(", result = :result, error_type = NULL, error_message = NULL, error_stack = NULL, finished_at = :now");
             binds.put("result", json(ok.result()));
@@ -826,9 +962,10 @@ public final class JdbcJobStore implements JobStore {
                             + set
                             + " WHERE id = :id AND status = 'RUNNING' AND lease_token = :token RETURNING "
                             + COLUMNS
-                            + "), ev AS (INSERT INTO <prefix>job_events"
+                            + ", history_implicit), ev AS (INSERT INTO <prefix>job_events"
                             + " (job_id, at, from_status, to_status, by_principal, detail)"
-                            + " SELECT id, :now, 'RUNNING', status, 'system', :detail FROM done)"
+                            + " SELECT id, :now, 'RUNNING', status, 'system', :detail FROM done"
+                            + " WHERE NOT history_implicit)"
                             + " SELECT * FROM done")
                     .bind("id", lease.jobId().value())
                     .bind("token", lease.token())
@@ -850,7 +987,9 @@ public final class JdbcJobStore implements JobStore {
               return Optional.<Job>empty();
             }
             after = findIn(h, lease.jobId(), "");
-            insertEvent(h, lease.jobId(), now, JobStatus.RUNNING, after.orElseThrow().status(), "system", detail);
+            if (!(outcome instanceof Outcome.Succeeded) || !isHistoryImplicit(h, lease.jobId())) {
+              insertEvent(h, lease.jobId(), now, JobStatus.RUNNING, after.orElseThrow().status(), "system", detail);
+            }
           }
           if (after.isPresent() && after.get().status() == JobStatus.QUEUED) {
             signals.work(h, after.get().queue());
@@ -926,6 +1065,7 @@ public final class JdbcJobStore implements JobStore {
                   .list();
           List<Job> out = new ArrayList<>();
           Set<String> queues = new LinkedHashSet<>();
+          materializeHistory(h, expired.stream().map(Job::id).toList());
           for (Job j : expired) {
             String detail = "lease of " + j.node().map(NodeId::value).orElse("?") + " expired";
             JobStatus to;
@@ -972,6 +1112,7 @@ public final class JdbcJobStore implements JobStore {
             return Optional.<Job>empty();
           }
           Job j = current.get();
+          materializeHistory(h, List.of(id));
           if (j.status() == JobStatus.RUNNING) {
             if (!j.cancelRequested()) {
               h.createUpdate(

@@ -83,14 +83,16 @@ final class JobRows {
         long timeout = rs.getLong("timeout_ms");
         boolean hasTimeout = !rs.wasNull();
         String backoff = rs.getString("backoff");
-        String node = rs.getString("node_id");
+        // only a running job has a node; a finished first attempt keeps it for its implicit history
+        JobStatus status = JobStatus.valueOf(rs.getString("status"));
+        String node = status == JobStatus.RUNNING ? rs.getString("node_id") : null;
         Instant started = instant(rs, "started_at");
         Instant finished = instant(rs, "finished_at");
         return new Job(
             JobId.of(rs.getString("id")),
             rs.getString("function_name"),
             rs.getString("queue"),
-            JobStatus.valueOf(rs.getString("status")),
+            status,
             rs.getInt("priority"),
             parse(rs.getString("args")),
             Optional.ofNullable(result).map(JobRows::parse),

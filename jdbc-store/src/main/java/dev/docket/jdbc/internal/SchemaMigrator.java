@@ -33,7 +33,8 @@ public final class SchemaMigrator {
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
 
   /** Every migration, in order; the same list exists for each dialect (a test checks it). */
-  public static final List<String> MIGRATIONS = List.of("V001__create_jobs.sql", "V002__create_approvals.sql", "V003__create_tasks.sql", "V004__admin.sql", "V005__drop_jobs_running.sql");
+  public static final List<String> MIGRATIONS = List.of("V001__create_jobs.sql", "V002__create_approvals.sql", "V003__create_tasks.sql", "V004__admin.sql", "V005__drop_jobs_running.sql",
+      "V006__implicit_history.sql");
 
   private static final Pattern VERSION = Pattern.compile("V(\\d+)__.*\\.sql");
   private static final Map<String, ReentrantLock> H2_LOCKS = new ConcurrentHashMap<>();

@@ -51,7 +51,7 @@ public record Cursor(String value) {
     try {
       String raw = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
       String[] p = raw.split("\\|", 4);
-      if (p.length != 4 || !VERSION.equals(p[0]) || !Checks.ID.matcher(p[3]).matches()) {
+      if (p.length != 4 || !VERSION.equals(p[0]) || !Checks.isId(p[3])) {
         throw malformed(value);
       }
       long seconds = Long.parseLong(p[1]);

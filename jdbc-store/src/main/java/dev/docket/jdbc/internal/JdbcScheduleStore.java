@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
@@ -197,7 +198,16 @@ public final class JdbcScheduleStore implements ScheduleStore {
             p.job().ifPresent(newJobs::add);
           }
           List<InsertResult> inserted = newJobs.isEmpty() ? List.of() : jobs.insertAllIn(h, newJobs, "system");
+          // every task's advance in one batch per statement shape, each conditional on the fire time
+          String advance = "UPDATE <prefix>tasks SET next_run_at = :next WHERE id = :id AND next_run_at = :fire";
+          String advanceAndRecord =
+              "UPDATE <prefix>tasks SET next_run_at = :next, last_run_at = :fire, last_job_id = :job"
+                  + " WHERE id = :id AND next_run_at = :fire";
+          PreparedBatch plain = h.prepareBatch(advance);
+          PreparedBatch recorded = h.prepareBatch(advanceAndRecord);
           List<Fired> out = new ArrayList<>(due.size());
+          List<TaskId> plainIds = new ArrayList<>();
+          List<TaskId> recordedIds = new ArrayList<>();
           int k = 0;
           for (int i = 0; i < due.size(); i++) {
             ScheduledTask t = due.get(i);
@@ -205,21 +215,17 @@ public final class JdbcScheduleStore implements ScheduleStore {
             Instant fireTime = t.nextRunAt().orElseThrow();
             Optional<InsertResult> r = p.job().isPresent() ? Optional.of(inserted.get(k++)) : Optional.empty();
             Optional<Job> job = r.map(InsertResult::job);
-            int n =
-                h.createUpdate(
-                        "UPDATE <prefix>tasks SET next_run_at = :next"
-                            + (job.isPresent() ? ", last_run_at = :fire, last_job_id = :job" : "")
-                            + " WHERE id = :id AND next_run_at = :fire")
-                    .bind("next", p.nextRunAt().map(JobRows::ts).orElse(null))
-                    .bind("fire", ts(fireTime))
-                    .bind("job", job.map(j -> j.id().value()).orElse(null))
-                    .bind("id", t.id().value())
-                    .execute();
-            if (n != 1) {
-              // cannot happen under the row lock (PostgreSQL) or the write lock (H2); fail the whole
-              // step rather than enqueue a fire that was not claimed
-              throw new StoreException("task " + t.id() + " changed while it fired; try again");
+            PreparedBatch b = job.isPresent() ? recorded : plain;
+            b.bind("next", p.nextRunAt().map(JobRows::ts).orElse(null))
+                .bind("fire", ts(fireTime))
+                .bind("id", t.id().value());
+            if (job.isPresent()) {
+              b.bind("job", job.get().id().value());
+              recordedIds.add(t.id());
+            } else {
+              plainIds.add(t.id());
             }
+            b.add();
             ScheduledTask after =
                 new ScheduledTask(
                     t.id(), t.name(), t.schedule(), t.timezone(), t.action(), t.args(), t.enabled(),
@@ -229,8 +235,22 @@ public final class JdbcScheduleStore implements ScheduleStore {
                     job.map(Job::status));
             out.add(new Fired(after, fireTime, job, r.map(InsertResult::inserted).orElse(false)));
           }
+          checkAdvanced(plainIds.isEmpty() ? new int[0] : plain.execute(), plainIds);
+          checkAdvanced(recordedIds.isEmpty() ? new int[0] : recorded.execute(), recordedIds);
           return out;
         });
+  }
+
+  /**
+   * Cannot fail under the row locks (PostgreSQL) or the write lock (H2); fails the whole step
+   * rather than enqueue a fire that was not claimed.
+   */
+  private static void checkAdvanced(int[] counts, List<TaskId> ids) {
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] != 1 && counts[i] != java.sql.Statement.SUCCESS_NO_INFO) {
+        throw new StoreException("task " + ids.get(i) + " changed while it fired; try again");
+      }
+    }
   }
 
   @Override

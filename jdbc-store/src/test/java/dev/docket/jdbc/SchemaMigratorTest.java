@@ -126,6 +126,21 @@ class SchemaMigratorTest {
   }
 
   @Test
+  void externallyManagedSchemaWithoutV006IsRefusedWithTheMigrationToApply() throws Exception {
+    try (HikariDataSource pool = H2.pool(dir)) {
+      JdbcStore.create(pool).close();
+      try (java.sql.Connection c = pool.getConnection();
+          java.sql.Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE docket_jobs DROP COLUMN history_implicit");
+      }
+      assertThatThrownBy(() -> JdbcStore.builder(pool).schemaMode(SchemaMode.EXTERNAL).build())
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("history_implicit")
+          .hasMessageContaining("V006__implicit_history.sql");
+    }
+  }
+
+  @Test
   void h2StoresStartingTogetherMigrateOnce() throws Exception {
     try (HikariDataSource pool = H2.pool(dir)) {
       startTogether(8, () -> JdbcStore.create(pool));

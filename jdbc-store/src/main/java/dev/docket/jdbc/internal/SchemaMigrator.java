@@ -159,6 +159,20 @@ public final class SchemaMigrator {
               "table " + prefix + table + " is missing: apply Docket's migrations (docs/migrations.md)");
         }
       }
+      // the newest migration's column: an external schema one version behind fails here, not on a write
+      boolean v6 = false;
+      for (String t : List.of(prefix + "jobs", (prefix + "jobs").toUpperCase(java.util.Locale.ROOT))) {
+        for (String col : List.of("history_implicit", "HISTORY_IMPLICIT")) {
+          try (ResultSet rs = md.getColumns(null, null, t, col)) {
+            v6 |= rs.next();
+          }
+        }
+      }
+      if (!v6) {
+        throw new StoreException(
+            "column " + prefix + "jobs.history_implicit is missing: apply Docket's migration"
+                + " V006__implicit_history.sql (docs/migrations.md)");
+      }
     } catch (SQLException e) {
       throw new StoreException("cannot inspect the schema: " + e.getMessage(), e);
     }

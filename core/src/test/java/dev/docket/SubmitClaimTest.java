@@ -155,4 +155,59 @@ class SubmitClaimTest {
     assertThat(store.jobs().list(JobFilter.all().status(JobStatus.RUNNING), java.util.Optional.empty(), 100).items())
         .isEmpty();
   }
+
+  /** A store whose job store counts the dispatcher's claim calls. */
+  private static dev.docket.spi.Store countingClaims(dev.docket.spi.Store store, java.util.concurrent.atomic.AtomicInteger claims) {
+    dev.docket.spi.JobStore jobs =
+        (dev.docket.spi.JobStore)
+            java.lang.reflect.Proxy.newProxyInstance(
+                SubmitClaimTest.class.getClassLoader(),
+                new Class<?>[] {dev.docket.spi.JobStore.class},
+                (proxy, m, args) -> {
+                  if (m.getName().equals("claim")) {
+                    claims.incrementAndGet();
+                  }
+                  try {
+                    return m.invoke(store.jobs(), args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    return (dev.docket.spi.Store)
+        java.lang.reflect.Proxy.newProxyInstance(
+            SubmitClaimTest.class.getClassLoader(),
+            new Class<?>[] {dev.docket.spi.Store.class},
+            (proxy, m, args) -> {
+              if (m.getName().equals("jobs")) {
+                return jobs;
+              }
+              try {
+                return m.invoke(store, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  @Test
+  void finishedJobsDoNotSendTheDispatcherToAnEmptyQueue() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger claims = new java.util.concurrent.atomic.AtomicInteger();
+    try (Docket d =
+        Docket.builder()
+            .store(countingClaims(new InMemoryStore(), claims))
+            .workers("default", 2)
+            .pollInterval(java.time.Duration.ofHours(1))
+            .handler("noop", ctx -> null)
+            .build()
+            .start()) {
+      await().until(() -> claims.get() >= 1); // the dispatcher's first look, at start
+      int atStart = claims.get();
+      for (int i = 0; i < 20; i++) {
+        Job j = d.jobs().submit(JobRequest.builder("noop").build()); // claimed by the submit itself
+        await().until(() -> d.jobs().get(j.id()).status() == JobStatus.SUCCEEDED);
+      }
+      // each ack used to wake the dispatcher for a claim that found nothing (20 more claims)
+      assertThat(claims.get() - atStart).isLessThanOrEqualTo(1);
+    }
+  }
 }

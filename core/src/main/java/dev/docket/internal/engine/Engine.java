@@ -640,7 +640,9 @@ public final class Engine {
     if (!pool.hasIdleWorker()) {
       return null;
     }
-    int n = pool.takeSlots(ready);
+    // one slot more than the new jobs when one is free: a claim that then comes back short shows
+    // that the queue is empty, and the dispatcher need not look (see afterInsert)
+    int n = pool.takeSlots(ready + 1);
     return n == 0 ? null : new Reservation(pool, n);
   }
 
@@ -785,14 +787,17 @@ public final class Engine {
     int startedNow = 0;
     boolean more = promoted.size() >= PROMOTE_BATCH;
     if (claiming) {
+      boolean mayRemain = false;
       for (WorkerPool pool : pools.values()) {
         int free = pool.freeSlots();
         if (free == 0 || !pool.worthClaiming()) {
+          mayRemain = true; // not looked at: its queue may hold ready jobs
           continue;
         }
         // take the slots first: a submit that claims on its own may take free ones meanwhile
         int held = pool.takeSlots(free);
         if (held == 0) {
+          mayRemain = true;
           continue;
         }
         List<ClaimedJob> claimed = List.of();
@@ -804,14 +809,22 @@ public final class Engine {
         } finally {
           pool.releaseSlots(held - Math.min(held, claimed.size()));
         }
+        mayRemain |= claimed.size() >= held;
         for (int i = 0; i < claimed.size(); i++) {
           launch(pool, claimed.get(i), now, i < held);
           startedNow++;
         }
       }
+      readyMayRemain = mayRemain;
     }
     return new DispatchResult(promoted.size(), startedNow, more);
   }
+
+  /**
+   * Whether the dispatcher's last claim may have left ready jobs behind (a claim came back full,
+   * or a queue was not looked at); an ack batch wakes the dispatcher only then.
+   */
+  private volatile boolean readyMayRemain = true;
 
   /** Makes the dispatcher look for due jobs no later than {@code at}. */
   private void promoteBy(Instant at) {
@@ -875,7 +888,9 @@ public final class Engine {
       pool.releaseSlot();
       MDC.remove("docket.job");
       MDC.remove("docket.correlation");
-      dispatchWakeup.signal();
+      if (readyMayRemain) { // a free slot is worth a claim only if the last one may have left jobs
+        dispatchWakeup.signal();
+      }
     }
   }
 
@@ -1044,6 +1059,7 @@ public final class Engine {
     }
     List<Optional<Job>> results = completeDespiteOutages(completions);
     boolean retries = false;
+    boolean requeued = false;
     for (int i = 0; i < batch.size(); i++) {
       PendingAck a = batch.get(i);
       RunningJob r = a.run();
@@ -1066,8 +1082,11 @@ public final class Engine {
         promoteBy(retry.runAt());
         retries = true;
       }
+      requeued |= a.outcome() instanceof Outcome.Released;
     }
-    if (retries || !batch.isEmpty()) {
+    // finished jobs freed slots: worth a claim only if the last one may have left ready jobs (a
+    // claim that got fewer than it asked for emptied its queue; new jobs bring their own wake-up)
+    if (retries || requeued || (!batch.isEmpty() && readyMayRemain)) {
       dispatchWakeup.signal();
     }
   }

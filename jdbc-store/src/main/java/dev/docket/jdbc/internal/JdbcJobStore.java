@@ -604,12 +604,23 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
-  private static boolean isHistoryImplicit(Handle h, JobId id) {
-    return h.createQuery("SELECT history_implicit FROM <prefix>jobs WHERE id = :id")
-        .bind("id", id.value())
-        .mapTo(Boolean.class)
-        .findOne()
-        .orElse(false);
+  /** A job as read, and whether its history is implicit. */
+  private record Flagged(Job job, boolean implicitHistory) {}
+
+  private static final org.jdbi.v3.core.mapper.RowMapper<Flagged> FLAGGED =
+      (rs, ctx) -> new Flagged(JobRows.JOB.map(rs, ctx), rs.getBoolean("history_implicit"));
+
+  /** The jobs with these ids (any order), each with its history flag. */
+  private static List<Flagged> selectFlagged(Handle h, java.util.Collection<JobId> ids) {
+    List<Flagged> out = new ArrayList<>();
+    for (List<String> chunk : chunks(ids)) {
+      out.addAll(
+          h.createQuery("SELECT " + COLUMNS + ", history_implicit FROM <prefix>jobs WHERE id IN (<ids>)")
+              .bindList("ids", chunk)
+              .map(FLAGGED)
+              .list());
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ promotion and claims
@@ -850,17 +861,11 @@ public final class JdbcJobStore implements JobStore {
     Map<String, Job> byId = new HashMap<>();
     if (!applied.isEmpty()) {
       Set<JobId> explicit = new HashSet<>();
-      for (List<String> chunk : chunks(applied)) {
-        h.createQuery("SELECT " + COLUMNS + ", history_implicit FROM <prefix>jobs WHERE id IN (<ids>)")
-            .bindList("ids", chunk)
-            .map((rs, ctx) -> {
-              Job j = JobRows.JOB.map(rs, ctx);
-              if (!rs.getBoolean("history_implicit")) {
-                explicit.add(j.id());
-              }
-              return j;
-            })
-            .forEach(j -> byId.put(j.id().value(), j));
+      for (Flagged f : selectFlagged(h, applied)) {
+        byId.put(f.job().id().value(), f.job());
+        if (!f.implicitHistory()) {
+          explicit.add(f.job().id());
+        }
       }
       if (!explicit.isEmpty()) { // an implicit history implies the success of its first attempt
         PreparedBatch events = h.prepareBatch(EVENT_INSERT);
@@ -986,9 +991,10 @@ public final class JdbcJobStore implements JobStore {
             if (u.execute() != 1) {
               return Optional.<Job>empty();
             }
-            after = findIn(h, lease.jobId(), "");
-            if (!(outcome instanceof Outcome.Succeeded) || !isHistoryImplicit(h, lease.jobId())) {
-              insertEvent(h, lease.jobId(), now, JobStatus.RUNNING, after.orElseThrow().status(), "system", detail);
+            Flagged row = selectFlagged(h, List.of(lease.jobId())).get(0);
+            after = Optional.of(row.job());
+            if (!row.implicitHistory()) { // an implicit history implies a first attempt's success
+              insertEvent(h, lease.jobId(), now, JobStatus.RUNNING, row.job().status(), "system", detail);
             }
           }
           if (after.isPresent() && after.get().status() == JobStatus.QUEUED) {
@@ -1112,9 +1118,9 @@ public final class JdbcJobStore implements JobStore {
             return Optional.<Job>empty();
           }
           Job j = current.get();
-          materializeHistory(h, List.of(id));
           if (j.status() == JobStatus.RUNNING) {
             if (!j.cancelRequested()) {
+              materializeHistory(h, List.of(id));
               h.createUpdate(
                       "UPDATE <prefix>jobs SET cancel_requested = TRUE WHERE id = :id AND status = 'RUNNING'")
                   .bind("id", id.value())
@@ -1125,6 +1131,7 @@ public final class JdbcJobStore implements JobStore {
             return findIn(h, id, "");
           }
           JobStatus.check(id, j.status(), JobStatus.CANCELLED);
+          materializeHistory(h, List.of(id));
           int n =
               h.createUpdate(
                       "UPDATE <prefix>jobs SET status = 'CANCELLED', finished_at = :now WHERE id = :id AND status = :from")

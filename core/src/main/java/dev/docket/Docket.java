@@ -336,8 +336,10 @@ public final class Docket implements AutoCloseable {
 
     /**
      * How many claimed jobs each queue buffers beyond its busy workers, so that a finishing worker
-     * starts its next job without waiting for a claim; by default four times the queue's workers
-     * (one claim then serves many jobs). 0 claims only for idle workers (strict priority order,
+     * starts its next job without waiting for a claim; by default the store's {@link
+     * dev.docket.spi.Store#prefetchPerWorker() hint} times the queue's workers: four on PostgreSQL
+     * and in memory, sixteen on embedded H2, whose writes run one at a time (one claim then serves
+     * many jobs). 0 claims only for idle workers (strict priority order,
      * lower throughput). Buffered jobs count as running and are held under this node's lease.
      */
     public Builder prefetch(int jobsPerQueue) {

@@ -31,6 +31,15 @@ public interface Store extends AutoCloseable {
     return () -> {};
   }
 
+  /**
+   * How many claimed jobs per worker an engine buffers when its builder sets no {@code prefetch}.
+   * Four by default. A store whose writes run one at a time (embedded H2) gains from larger
+   * claims: each write transaction then serves more jobs.
+   */
+  default int prefetchPerWorker() {
+    return 4;
+  }
+
   /** Releases what the store holds (connections, pools it created). Idempotent. */
   @Override
   void close();

@@ -213,6 +213,16 @@ public final class JdbcStore implements Store {
     return nodes;
   }
 
+  /**
+   * 16 on H2, whose writes run one at a time: a claim of many jobs costs little more than a claim
+   * of a few (W1 in {@code docs/performance.md}). 4 on PostgreSQL, where nodes share the queue and
+   * a large buffer would hold jobs back from the others.
+   */
+  @Override
+  public int prefetchPerWorker() {
+    return db.dialect() instanceof Dialect.H2 ? 16 : 4;
+  }
+
   @Override
   public AutoCloseable subscribe(StoreSignals s) {
     return signals == null ? () -> {} : signals.subscribe(s);

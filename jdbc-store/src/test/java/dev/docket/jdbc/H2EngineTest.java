@@ -141,4 +141,35 @@ class H2EngineTest {
       }
     }
   }
+
+  @Test
+  void onH2AQueueBuffersSixteenClaimedJobsPerWorkerByDefault() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    JdbcStore store = JdbcStore.h2(dir);
+    assertThat(store.prefetchPerWorker()).isEqualTo(16);
+    try (Docket d =
+        Docket.builder()
+            .store(store)
+            .workers("default", 2)
+            .handler(
+                "block",
+                ctx -> {
+                  release.await();
+                  return null;
+                })
+            .build()
+            .start()) {
+      List<JobRequest> batch = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        batch.add(JobRequest.builder("block").build());
+      }
+      d.jobs().submitAll(batch);
+      // 2 running + 32 buffered; the former default (4 per worker) would stop at 10
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> d.jobs().list(JobFilter.all().status(JobStatus.RUNNING), 100).items().size() == 2 + 2 * 16);
+      assertThat(d.jobs().list(JobFilter.all().status(JobStatus.QUEUED), 100).items()).hasSize(100 - 34);
+      release.countDown();
+    }
+  }
 }

@@ -86,6 +86,11 @@ class PostgresEngineTest {
   }
 
   @Test
+  void onPostgresTheStoreKeepsTheSmallDefaultBufferSoNodesShareTheQueue() {
+    assertThat(store(pool()).prefetchPerWorker()).isEqualTo(4);
+  }
+
+  @Test
   void notifyWakesAnIdleNodeLongBeforeItsNextPoll() throws Exception {
     CountDownLatch ran = new CountDownLatch(1);
     started(

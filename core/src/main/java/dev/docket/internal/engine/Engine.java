@@ -202,6 +202,15 @@ public final class Engine {
   // ---------------------------------------------------------------- lifecycle
 
   /** Creates the worker pools and registers the node, without starting the loops. */
+  /** The buffer of a queue with {@code workers} workers when the builder set none: the store's hint. */
+  private int defaultPrefetch(int workers) {
+    int perWorker = store.prefetchPerWorker();
+    if (perWorker < 0) {
+      throw new IllegalStateException("store " + store + " hints a negative prefetch per worker: " + perWorker);
+    }
+    return (int) Math.min(10_000L, (long) perWorker * workers);
+  }
+
   public void startWorkers() {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("Docket " + settings.nodeId() + " was already started");
@@ -218,7 +227,7 @@ public final class Engine {
                     new WorkerPool(
                         e.getKey(),
                         e.getValue(),
-                        settings.prefetch() < 0 ? 4 * e.getValue() : settings.prefetch())));
+                        settings.prefetch() < 0 ? defaultPrefetch(e.getValue()) : settings.prefetch())));
     Instant now = settings.clock().instant();
     store.nodes().register(new NodeInfo(settings.nodeId(), now, now, 0, totalWorkers(), settings.workers()));
     if (!pools.isEmpty()) {

@@ -1,0 +1,133 @@
+package dev.docket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.docket.memory.InMemoryStore;
+import dev.docket.spi.AdminStore;
+import dev.docket.spi.ApprovalStore;
+import dev.docket.spi.JobStore;
+import dev.docket.spi.NodeStore;
+import dev.docket.spi.ScheduleStore;
+import dev.docket.spi.Store;
+import dev.docket.spi.StoreSignals;
+import dev.docket.testkit.ManualDocket;
+import dev.docket.testkit.MutableClock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The claim buffer an engine uses when its builder sets none: the store's hint per worker. */
+class PrefetchDefaultTest {
+
+  private final MutableClock clock = MutableClock.start();
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    release.countDown();
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+  }
+
+  /** An in-memory store that hints {@code perWorker} buffered jobs per worker. */
+  private static Store hinting(int perWorker) {
+    InMemoryStore s = new InMemoryStore();
+    return new Store() {
+      @Override
+      public JobStore jobs() {
+        return s.jobs();
+      }
+
+      @Override
+      public ApprovalStore approvals() {
+        return s.approvals();
+      }
+
+      @Override
+      public ScheduleStore schedules() {
+        return s.schedules();
+      }
+
+      @Override
+      public AdminStore admin() {
+        return s.admin();
+      }
+
+      @Override
+      public NodeStore nodes() {
+        return s.nodes();
+      }
+
+      @Override
+      public AutoCloseable subscribe(StoreSignals signals) {
+        return s.subscribe(signals);
+      }
+
+      @Override
+      public int prefetchPerWorker() {
+        return perWorker;
+      }
+
+      @Override
+      public void close() {
+        s.close();
+      }
+    };
+  }
+
+  /** Submits 100 jobs that block until the test ends, dispatches once; how many were claimed. */
+  private int claimedByOneDispatch(Store store, Optional<Integer> prefetch) {
+    Docket.Builder b =
+        Docket.builder()
+            .store(store)
+            .workers("default", 2)
+            .handler(
+                "block",
+                ctx -> {
+                  release.await();
+                  return null;
+                });
+    prefetch.ifPresent(b::prefetch);
+    ManualDocket m = ManualDocket.of(b, clock);
+    toClose.add(m);
+    List<JobRequest> batch = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      batch.add(JobRequest.builder("block").build());
+    }
+    m.jobs().submitAll(batch);
+    m.runDue();
+    return m.jobs().list(JobFilter.all().status(JobStatus.RUNNING), 100).items().size();
+  }
+
+  @Test
+  void theDefaultBufferIsFourJobsPerWorker() {
+    assertThat(new InMemoryStore().prefetchPerWorker()).isEqualTo(4);
+    assertThat(claimedByOneDispatch(new InMemoryStore(), Optional.empty())).isEqualTo(2 + 2 * 4);
+  }
+
+  @Test
+  void aStoreHintSetsTheDefaultBuffer() {
+    assertThat(claimedByOneDispatch(hinting(16), Optional.empty())).isEqualTo(2 + 2 * 16);
+  }
+
+  @Test
+  void anExplicitPrefetchWinsOverTheStoreHint() {
+    assertThat(claimedByOneDispatch(hinting(16), Optional.of(3))).isEqualTo(2 + 3);
+    assertThat(claimedByOneDispatch(hinting(16), Optional.of(0))).isEqualTo(2);
+  }
+
+  @Test
+  void aNegativeHintIsRefusedAtStart() {
+    Docket d = Docket.builder().store(hinting(-1)).workers("default", 1).handler("noop", ctx -> null).build();
+    toClose.add(d);
+    assertThatThrownBy(d::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("negative prefetch per worker: -1");
+  }
+}

@@ -339,8 +339,8 @@ public final class Docket implements AutoCloseable {
      * starts its next job without waiting for a claim; by default the store's {@link
      * dev.docket.spi.Store#prefetchPerWorker() hint} times the queue's workers: four on PostgreSQL
      * and in memory, sixteen on embedded H2, whose writes run one at a time (one claim then serves
-     * many jobs). 0 claims only for idle workers (strict priority order,
-     * lower throughput). Buffered jobs count as running and are held under this node's lease.
+     * many jobs). 0 claims only for idle workers (strict priority order, lower throughput).
+     * Buffered jobs count as running and are held under this node's lease.
      */
     public Builder prefetch(int jobsPerQueue) {
       if (jobsPerQueue < 0 || jobsPerQueue > 10_000) {

@@ -201,7 +201,6 @@ public final class Engine {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Creates the worker pools and registers the node, without starting the loops. */
   /** The buffer of a queue with {@code workers} workers when the builder set none: the store's hint. */
   private int defaultPrefetch(int workers) {
     int perWorker = store.prefetchPerWorker();
@@ -211,6 +210,7 @@ public final class Engine {
     return (int) Math.min(10_000L, (long) perWorker * workers);
   }
 
+  /** Creates the worker pools and registers the node, without starting the loops. */
   public void startWorkers() {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("Docket " + settings.nodeId() + " was already started");

@@ -259,6 +259,50 @@ public abstract class StoreTck {
         .isEqualTo(2_000L);
   }
 
+  /**
+   * A large batch of generated ids, all ready, in several statements: every field comes back
+   * exactly, text that needs escaping and nulls included, and the history is the implicit one.
+   */
+  @Test
+  void largeBatchOfFreshReadyJobsStoresEveryFieldExactly() {
+    com.fasterxml.jackson.databind.node.ObjectNode awkward =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+            .objectNode()
+            .put("text", "tab\there, line\nbreak, cr\r, back\\slash \\N \\. \"quoted\" ünï 🙂");
+    List<NewJob> batch = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      dev.docket.testkit.Jobs.Builder b = aJob().freshId().priority(i % 7 - 3).args(awkward.deepCopy().put("i", i));
+      if (i % 2 == 0) {
+        b.correlationId("corr\t" + i + "\\x").timeout(Duration.ofMillis(1_500 + i)).backoff(dev.docket.Backoff.fixed(Duration.ofSeconds(2)));
+      }
+      batch.add(b.function("fn\\" + (i % 3)).owner(i % 5 == 0 ? "tab\towner" : "alice").build());
+    }
+    List<InsertResult> r = store.jobs().insertAll(batch, "creator\nwith newline");
+    assertThat(r).allMatch(InsertResult::inserted);
+    for (int i = 0; i < batch.size(); i++) {
+      NewJob n = batch.get(i);
+      Job stored = store.jobs().find(n.id()).orElseThrow();
+      assertThat(stored).isEqualTo(r.get(i).job());
+      assertThat(stored.function()).isEqualTo(n.function());
+      assertThat(stored.owner()).isEqualTo(n.owner());
+      assertThat(stored.args()).isEqualTo(n.args());
+      assertThat(stored.priority()).isEqualTo(n.priority());
+      assertThat(stored.correlationId()).isEqualTo(n.correlationId());
+      assertThat(stored.timeout()).isEqualTo(n.timeout());
+      assertThat(stored.backoff()).isEqualTo(n.backoff());
+      assertThat(stored.status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(stored.createdAt()).isEqualTo(n.createdAt());
+      assertThat(stored.scheduledAt()).isEqualTo(n.scheduledAt());
+    }
+    assertThat(store.jobs().events(batch.get(0).id()))
+        .singleElement()
+        .satisfies(e -> {
+          assertThat(e.to()).isEqualTo(JobStatus.QUEUED);
+          assertThat(e.by()).isEqualTo("creator\nwith newline");
+        });
+    assertThat(claim("default", 300, T0)).hasSize(300);
+  }
+
   // ------------------------------------------------------------------ promotion and claiming
 
   @Test
@@ -1560,6 +1604,42 @@ public abstract class StoreTck {
       assertThat(t.nextRunAt()).contains(T0.plusSeconds(600));
       assertThat(t.lastRunAt()).isEmpty();
       assertThat(store.jobs().list(JobFilter.all(), Optional.empty(), 10).items()).isEmpty();
+    }
+
+    /** One step with many tasks, fired, skipped and last fires mixed: each keeps its own fields. */
+    @Test
+    void oneStepAdvancesEachTaskByItsOwnPlan() {
+      List<NewTask> tasks = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        NewTask n = dueAt(T0.plusSeconds(i));
+        store.schedules().insert(n);
+        tasks.add(n);
+      }
+      // task i: a job when i is even; a next fire unless i is a multiple of 3
+      java.util.Map<TaskId, Integer> index = new java.util.HashMap<>();
+      for (int i = 0; i < tasks.size(); i++) {
+        index.put(tasks.get(i).id(), i);
+      }
+      List<Fired> fired =
+          store.schedules().fireDue(T0.plusSeconds(60), 100, t -> {
+            int i = index.get(t.id());
+            Optional<NewJob> job = i % 2 == 0 ? everyMinute(t).job() : Optional.empty();
+            return new FirePlan(job, i % 3 == 0 ? Optional.empty() : Optional.of(T0.plusSeconds(600 + i)));
+          });
+      assertThat(fired).hasSize(30);
+      for (int i = 0; i < tasks.size(); i++) {
+        ScheduledTask t = store.schedules().find(tasks.get(i).id()).orElseThrow();
+        assertThat(t.nextRunAt()).isEqualTo(i % 3 == 0 ? Optional.empty() : Optional.of(T0.plusSeconds(600 + i)));
+        if (i % 2 == 0) {
+          assertThat(t.lastRunAt()).contains(T0.plusSeconds(i));
+          assertThat(t.lastJobId()).contains(JobId.of(t.id().value() + "-" + T0.plusSeconds(i).getEpochSecond()));
+          assertThat(t.lastStatus()).contains(JobStatus.QUEUED);
+        } else {
+          assertThat(t.lastRunAt()).isEmpty();
+          assertThat(t.lastJobId()).isEmpty();
+        }
+      }
+      assertThat(store.jobs().list(JobFilter.all(), Optional.empty(), 100).items()).hasSize(15);
     }
 
     @Test

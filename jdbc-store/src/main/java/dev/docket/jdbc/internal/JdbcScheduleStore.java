@@ -21,8 +21,10 @@ import dev.docket.spi.StoreException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
@@ -200,7 +202,8 @@ public final class JdbcScheduleStore implements ScheduleStore {
             p.job().ifPresent(newJobs::add);
           }
           List<InsertResult> inserted = newJobs.isEmpty() ? List.of() : jobs.insertAllIn(h, newJobs, "system");
-          // every task's advance in one batch per statement shape, each conditional on the fire time
+          // H2: every task's advance in one batch per statement shape, each conditional on the fire
+          // time (PostgreSQL: one statement, advanceAllPg)
           String advance = "UPDATE <prefix>tasks SET next_run_at = :next WHERE id = :id AND next_run_at = :fire";
           String advanceAndRecord =
               "UPDATE <prefix>tasks SET next_run_at = :next, last_run_at = :fire, last_job_id = :job"
@@ -217,17 +220,19 @@ public final class JdbcScheduleStore implements ScheduleStore {
             Instant fireTime = t.nextRunAt().orElseThrow();
             Optional<InsertResult> r = p.job().isPresent() ? Optional.of(inserted.get(k++)) : Optional.empty();
             Optional<Job> job = r.map(InsertResult::job);
-            PreparedBatch b = job.isPresent() ? recorded : plain;
-            b.bind("next", p.nextRunAt().map(JobRows::ts).orElse(null))
-                .bind("fire", ts(fireTime))
-                .bind("id", t.id().value());
-            if (job.isPresent()) {
-              b.bind("job", job.get().id().value());
-              recordedIds.add(t.id());
-            } else {
-              plainIds.add(t.id());
+            if (!(db.dialect() instanceof Dialect.Postgres)) {
+              PreparedBatch b = job.isPresent() ? recorded : plain;
+              b.bind("next", p.nextRunAt().map(JobRows::ts).orElse(null))
+                  .bind("fire", ts(fireTime))
+                  .bind("id", t.id().value());
+              if (job.isPresent()) {
+                b.bind("job", job.get().id().value());
+                recordedIds.add(t.id());
+              } else {
+                plainIds.add(t.id());
+              }
+              b.add();
             }
-            b.add();
             ScheduledTask after =
                 new ScheduledTask(
                     t.id(), t.name(), t.schedule(), t.timezone(), t.action(), t.args(), t.enabled(),
@@ -237,10 +242,52 @@ public final class JdbcScheduleStore implements ScheduleStore {
                     job.map(Job::status));
             out.add(new Fired(after, fireTime, job, r.map(InsertResult::inserted).orElse(false)));
           }
-          checkAdvanced(plainIds.isEmpty() ? new int[0] : plain.execute(), plainIds);
-          checkAdvanced(recordedIds.isEmpty() ? new int[0] : recorded.execute(), recordedIds);
+          if (db.dialect() instanceof Dialect.Postgres) {
+            advanceAllPg(h, out);
+          } else {
+            checkAdvanced(plainIds.isEmpty() ? new int[0] : plain.execute(), plainIds);
+            checkAdvanced(recordedIds.isEmpty() ? new int[0] : recorded.execute(), recordedIds);
+          }
           return out;
         });
+  }
+
+  /**
+   * PostgreSQL: every fired task's advance in one statement (arrays unnested) rather than one
+   * statement per task, each conditional on its fire time like the batches H2 runs.
+   */
+  private static void advanceAllPg(Handle h, List<Fired> fired) {
+    int n = fired.size();
+    String[] ids = new String[n];
+    String[] fires = new String[n];
+    String[] nexts = new String[n];
+    String[] jobIds = new String[n];
+    for (int i = 0; i < n; i++) {
+      Fired f = fired.get(i);
+      ids[i] = f.task().id().value();
+      fires[i] = ts(f.fireTime()).toString();
+      nexts[i] = f.task().nextRunAt().map(t -> ts(t).toString()).orElse(null);
+      jobIds[i] = f.job().map(j -> j.id().value()).orElse(null);
+    }
+    Set<String> advanced = new HashSet<>(
+        h.createQuery(
+                "UPDATE <prefix>tasks t SET next_run_at = CAST(u.next AS timestamptz),"
+                    + " last_run_at = CASE WHEN u.job IS NULL THEN t.last_run_at ELSE CAST(u.fire AS timestamptz) END,"
+                    + " last_job_id = COALESCE(u.job, t.last_job_id)"
+                    + " FROM unnest(CAST(:ids AS varchar[]), CAST(:fires AS text[]), CAST(:nexts AS text[]),"
+                    + " CAST(:jobs AS varchar[])) AS u(id, fire, next, job)"
+                    + " WHERE t.id = u.id AND t.next_run_at = CAST(u.fire AS timestamptz) RETURNING t.id")
+            .bindArray("ids", String.class, (Object[]) ids)
+            .bindArray("fires", String.class, (Object[]) fires)
+            .bindArray("nexts", String.class, (Object[]) nexts)
+            .bindArray("jobs", String.class, (Object[]) jobIds)
+            .mapTo(String.class)
+            .list());
+    for (String id : ids) {
+      if (!advanced.contains(id)) {
+        throw new StoreException("task " + id + " changed while it fired; try again");
+      }
+    }
   }
 
   /**

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.docket.memory.InMemoryStore;
+import dev.docket.testkit.ManualDocket;
+import dev.docket.testkit.MutableClock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,38 @@ class SubmitClaimTest {
 
       release.countDown();
       await().until(() -> d.jobs().get(j.id()).status() == JobStatus.SUCCEEDED);
+    }
+  }
+
+  /**
+   * A job for a queue this node has no workers for wakes nobody here (other nodes hear of it from
+   * the store); one for a local queue, or a deferred one (promotion is every node's), does.
+   */
+  @Test
+  void onlyWorkThisNodeCanDoWakesItsDispatcher() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    MutableClock clock = MutableClock.start();
+    try (ManualDocket m =
+        ManualDocket.of(
+            Docket.builder()
+                .store(new InMemoryStore())
+                .workers("local", 1)
+                .prefetch(0)
+                .handler("x", ctx -> null)
+                .handler("block", ctx -> release.await(30, TimeUnit.SECONDS)),
+            clock)) {
+      m.takeDispatchWakeup();
+      m.jobs().submitAll(List.of(JobRequest.builder("x").queue("remote").build(), JobRequest.builder("x").queue("remote").build()));
+      m.jobs().submit(JobRequest.builder("x").queue("remote").build());
+      assertThat(m.takeDispatchWakeup()).isFalse();
+
+      m.jobs().submit(JobRequest.builder("block").queue("local").build());
+      assertThat(m.takeDispatchWakeup()).isTrue(); // this node's dispatcher claims it (no loops here
+      // to claim on submit: that path has its own tests above)
+
+      m.jobs().submit(JobRequest.builder("x").queue("remote").delay(java.time.Duration.ofMinutes(1)).build());
+      assertThat(m.takeDispatchWakeup()).isTrue(); // promotion is every node's job
+      release.countDown();
     }
   }
 

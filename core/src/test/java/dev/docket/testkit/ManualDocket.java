@@ -127,6 +127,11 @@ public final class ManualDocket implements AutoCloseable {
     return engine.runningCount();
   }
 
+  /** Whether the engine asked its dispatcher to look for work since the last call; clears it. */
+  public boolean takeDispatchWakeup() {
+    return engine.takeDispatchWakeup();
+  }
+
   @Override
   public void close() {
     docket.close();

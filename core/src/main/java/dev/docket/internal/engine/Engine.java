@@ -544,7 +544,8 @@ public final class Engine {
           if (r.job().status() == JobStatus.AWAITING_APPROVAL) {
             gated.add(r.job().id());
           }
-          wake |= r.job().status() == JobStatus.QUEUED;
+          // ready in a queue this node has no workers for: other nodes hear of it from the store
+          wake |= r.job().status() == JobStatus.QUEUED && pools.containsKey(r.job().queue());
           if (r.job().status() == JobStatus.SCHEDULED) {
             promoteBy(r.job().scheduledAt());
             wake = true;
@@ -1240,6 +1241,19 @@ public final class Engine {
 
   public int runningCount() {
     return running.size();
+  }
+
+  /**
+   * Whether something asked the dispatcher to look for work since the last call, and clears it
+   * (for tests that drive the engine without its loops).
+   */
+  public boolean takeDispatchWakeup() {
+    try {
+      return dispatchWakeup.awaitUpTo(Duration.ZERO);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Claimed jobs whose handler has not started yet (buffered, or just handed to a worker). */

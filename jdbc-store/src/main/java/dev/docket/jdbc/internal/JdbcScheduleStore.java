@@ -179,7 +179,8 @@ public final class JdbcScheduleStore implements ScheduleStore {
     // H2 reads tasks_due (enabled, next_run_at) in order only when the ORDER BY is the index's
     // columns: one more column makes it read and sort every due task for each batch of 500
     String order = db.dialect() instanceof Dialect.H2 ? "t.enabled, t.next_run_at" : "t.next_run_at, t.id";
-    String skip = db.dialect() instanceof Dialect.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
+    boolean pg = db.dialect() instanceof Dialect.Postgres;
+    String skip = pg ? " FOR UPDATE SKIP LOCKED" : "";
     return db.write(
         h -> {
           List<ScheduledTask> due =
@@ -220,7 +221,7 @@ public final class JdbcScheduleStore implements ScheduleStore {
             Instant fireTime = t.nextRunAt().orElseThrow();
             Optional<InsertResult> r = p.job().isPresent() ? Optional.of(inserted.get(k++)) : Optional.empty();
             Optional<Job> job = r.map(InsertResult::job);
-            if (!(db.dialect() instanceof Dialect.Postgres)) {
+            if (!pg) {
               PreparedBatch b = job.isPresent() ? recorded : plain;
               b.bind("next", p.nextRunAt().map(JobRows::ts).orElse(null))
                   .bind("fire", ts(fireTime))
@@ -242,7 +243,7 @@ public final class JdbcScheduleStore implements ScheduleStore {
                     job.map(Job::status));
             out.add(new Fired(after, fireTime, job, r.map(InsertResult::inserted).orElse(false)));
           }
-          if (db.dialect() instanceof Dialect.Postgres) {
+          if (pg) {
             advanceAllPg(h, out);
           } else {
             checkAdvanced(plainIds.isEmpty() ? new int[0] : plain.execute(), plainIds);

@@ -203,17 +203,7 @@ public final class JdbcScheduleStore implements ScheduleStore {
             p.job().ifPresent(newJobs::add);
           }
           List<InsertResult> inserted = newJobs.isEmpty() ? List.of() : jobs.insertAllIn(h, newJobs, "system");
-          // H2: every task's advance in one batch per statement shape, each conditional on the fire
-          // time (PostgreSQL: one statement, advanceAllPg)
-          String advance = "UPDATE <prefix>tasks SET next_run_at = :next WHERE id = :id AND next_run_at = :fire";
-          String advanceAndRecord =
-              "UPDATE <prefix>tasks SET next_run_at = :next, last_run_at = :fire, last_job_id = :job"
-                  + " WHERE id = :id AND next_run_at = :fire";
-          PreparedBatch plain = h.prepareBatch(advance);
-          PreparedBatch recorded = h.prepareBatch(advanceAndRecord);
           List<Fired> out = new ArrayList<>(due.size());
-          List<TaskId> plainIds = new ArrayList<>();
-          List<TaskId> recordedIds = new ArrayList<>();
           int k = 0;
           for (int i = 0; i < due.size(); i++) {
             ScheduledTask t = due.get(i);
@@ -221,19 +211,6 @@ public final class JdbcScheduleStore implements ScheduleStore {
             Instant fireTime = t.nextRunAt().orElseThrow();
             Optional<InsertResult> r = p.job().isPresent() ? Optional.of(inserted.get(k++)) : Optional.empty();
             Optional<Job> job = r.map(InsertResult::job);
-            if (!pg) {
-              PreparedBatch b = job.isPresent() ? recorded : plain;
-              b.bind("next", p.nextRunAt().map(JobRows::ts).orElse(null))
-                  .bind("fire", ts(fireTime))
-                  .bind("id", t.id().value());
-              if (job.isPresent()) {
-                b.bind("job", job.get().id().value());
-                recordedIds.add(t.id());
-              } else {
-                plainIds.add(t.id());
-              }
-              b.add();
-            }
             ScheduledTask after =
                 new ScheduledTask(
                     t.id(), t.name(), t.schedule(), t.timezone(), t.action(), t.args(), t.enabled(),
@@ -243,14 +220,41 @@ public final class JdbcScheduleStore implements ScheduleStore {
                     job.map(Job::status));
             out.add(new Fired(after, fireTime, job, r.map(InsertResult::inserted).orElse(false)));
           }
+          // every task's advance, each conditional on its fire time
           if (pg) {
             advanceAllPg(h, out);
           } else {
-            checkAdvanced(plainIds.isEmpty() ? new int[0] : plain.execute(), plainIds);
-            checkAdvanced(recordedIds.isEmpty() ? new int[0] : recorded.execute(), recordedIds);
+            advanceAllH2(h, out);
           }
           return out;
         });
+  }
+
+  /** H2: one batch per statement shape (writes run in process, one at a time). */
+  private static void advanceAllH2(Handle h, List<Fired> fired) {
+    PreparedBatch plain =
+        h.prepareBatch("UPDATE <prefix>tasks SET next_run_at = :next WHERE id = :id AND next_run_at = :fire");
+    PreparedBatch recorded =
+        h.prepareBatch(
+            "UPDATE <prefix>tasks SET next_run_at = :next, last_run_at = :fire, last_job_id = :job"
+                + " WHERE id = :id AND next_run_at = :fire");
+    List<TaskId> plainIds = new ArrayList<>();
+    List<TaskId> recordedIds = new ArrayList<>();
+    for (Fired f : fired) {
+      PreparedBatch b = f.job().isPresent() ? recorded : plain;
+      b.bind("next", f.task().nextRunAt().map(JobRows::ts).orElse(null))
+          .bind("fire", ts(f.fireTime()))
+          .bind("id", f.task().id().value());
+      if (f.job().isPresent()) {
+        b.bind("job", f.job().get().id().value());
+        recordedIds.add(f.task().id());
+      } else {
+        plainIds.add(f.task().id());
+      }
+      b.add();
+    }
+    checkAdvanced(plainIds.isEmpty() ? new int[0] : plain.execute(), plainIds);
+    checkAdvanced(recordedIds.isEmpty() ? new int[0] : recorded.execute(), recordedIds);
   }
 
   /**

@@ -884,7 +884,30 @@ public final class JdbcJobStore implements JobStore {
     return out;
   }
 
-  /** PostgreSQL: many successes in one statement, each still conditional on its lease token. */
+  /**
+   * PostgreSQL: many successes in one statement (arrays unnested), each still conditional on its
+   * lease token, with their history rows.
+   *
+   * <p>Each job is found by its primary key, whatever the statistics say. With the expected status
+   * a constant, the planner may instead scan a partial index over every RUNNING job and test
+   * each against each input row (it estimates few running jobs on a young or bursty table):
+   * an ack then costs O(running x batch), acks fall behind, and more jobs stay RUNNING. So the
+   * status comes in with each input row, from a materialised CTE the planner cannot fold.
+   */
+  static final String SUCCEED_ALL_PG =
+      "WITH input AS MATERIALIZED (SELECT t.*, CAST('RUNNING' AS varchar) AS running FROM"
+          + " unnest(CAST(:ids AS varchar[]), CAST(:tokens AS varchar[]),"
+          + " CAST(:results AS text[]), CAST(:times AS text[])) AS t(id, token, result, at)),"
+          + " done AS (UPDATE <prefix>jobs j SET status = 'SUCCEEDED', result = input.result,"
+          + " error_type = NULL, error_message = NULL, error_stack = NULL,"
+          + " finished_at = CAST(input.at AS timestamptz), lease_token = NULL,"
+          + " lease_expires_at = NULL FROM input"
+          + " WHERE j.id = input.id AND j.status = input.running AND j.lease_token = input.token"
+          + " RETURNING j.*),"
+          + " ev AS (INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
+          + " SELECT id, finished_at, 'RUNNING', 'SUCCEEDED', 'system', '' FROM done WHERE NOT history_implicit)"
+          + " SELECT " + COLUMNS + " FROM done";
+
   private Map<Completion, Optional<Job>> succeedAll(Handle h, List<Completion> successes) {
     List<String> ids = new ArrayList<>();
     List<String> tokens = new ArrayList<>();
@@ -896,20 +919,8 @@ public final class JdbcJobStore implements JobStore {
       results.add(json(((Outcome.Succeeded) c.outcome()).result()));
       times.add(ts(c.now()).toString());
     }
-    String sql =
-        "WITH input AS (SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:tokens AS varchar[]),"
-            + " CAST(:results AS text[]), CAST(:times AS text[])) AS t(id, token, result, at)),"
-            + " done AS (UPDATE <prefix>jobs j SET status = 'SUCCEEDED', result = input.result,"
-            + " error_type = NULL, error_message = NULL, error_stack = NULL,"
-            + " finished_at = CAST(input.at AS timestamptz), lease_token = NULL,"
-            + " lease_expires_at = NULL FROM input"
-            + " WHERE j.id = input.id AND j.status = 'RUNNING' AND j.lease_token = input.token"
-            + " RETURNING j.*),"
-            + " ev AS (INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
-            + " SELECT id, finished_at, 'RUNNING', 'SUCCEEDED', 'system', '' FROM done WHERE NOT history_implicit)"
-            + " SELECT " + COLUMNS + " FROM done";
     Map<String, Job> byId = new HashMap<>();
-    h.createQuery(sql)
+    h.createQuery(SUCCEED_ALL_PG)
         .bindArray("ids", String.class, ids)
         .bindArray("tokens", String.class, tokens)
         .bindArray("results", String.class, results)

@@ -888,11 +888,13 @@ public final class JdbcJobStore implements JobStore {
    * PostgreSQL: many successes in one statement (arrays unnested), each still conditional on its
    * lease token, with their history rows.
    *
-   * <p>Each job is found by its primary key, whatever the statistics say. With the expected status
-   * a constant, the planner may instead scan a partial index over every RUNNING job and test
-   * each against each input row (it estimates few running jobs on a young or bursty table):
-   * an ack then costs O(running x batch), acks fall behind, and more jobs stay RUNNING. So the
-   * status comes in with each input row, from a materialised CTE the planner cannot fold.
+   * <p>Each job is found by its primary key, whatever the statistics say (see AckPlanTest). Left
+   * to a join, the planner may scan every job (when it believes the table small) or a partial
+   * index over every RUNNING job (when it believes few run: a young or bursty table) and match
+   * each against each input row. An ack then costs O(jobs x batch), acks fall behind, and more
+   * jobs stay RUNNING. So the ids also come as {@code id = ANY(...)} for the primary key, and the
+   * expected status with each input row, from a materialised CTE the planner cannot fold into a
+   * constant that the partial indexes would match.
    */
   static final String SUCCEED_ALL_PG =
       "WITH input AS MATERIALIZED (SELECT t.*, CAST('RUNNING' AS varchar) AS running FROM"
@@ -902,7 +904,8 @@ public final class JdbcJobStore implements JobStore {
           + " error_type = NULL, error_message = NULL, error_stack = NULL,"
           + " finished_at = CAST(input.at AS timestamptz), lease_token = NULL,"
           + " lease_expires_at = NULL FROM input"
-          + " WHERE j.id = input.id AND j.status = input.running AND j.lease_token = input.token"
+          + " WHERE j.id = ANY(CAST(:ids AS varchar[])) AND j.id = input.id AND j.status = input.running"
+          + " AND j.lease_token = input.token"
           + " RETURNING j.*),"
           + " ev AS (INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
           + " SELECT id, finished_at, 'RUNNING', 'SUCCEEDED', 'system', '' FROM done WHERE NOT history_implicit)"

@@ -1,20 +1,32 @@
 package dev.docket.jdbc.internal;
 
+import static dev.docket.testkit.Jobs.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.jdbc.JdbcStore;
 import dev.docket.jdbc.PostgresDatabase;
 import dev.docket.jdbc.RequiresPostgres;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.docket.NodeId;
+import dev.docket.jdbc.LeaseClock;
+import dev.docket.spi.ClaimRequest;
+import dev.docket.spi.ClaimedJob;
+import dev.docket.spi.Completion;
+import dev.docket.spi.Outcome;
+import dev.docket.spi.Store;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -60,6 +72,40 @@ class AckPlanTest {
   void drop() {
     ds.close();
     PostgresDatabase.dropTables(p);
+  }
+
+  /**
+   * A plan made while the table was young would stay with a named (server-prepared) statement; the
+   * ack's is planned at each execution instead. The claim, run as often, is prepared: the check
+   * sees what pgjdbc prepares on this one connection.
+   */
+  @Test
+  void theAckIsPlannedAtEachExecution() throws Exception {
+    try (Store store = JdbcStore.builder(ds).tablePrefix(p).leaseClock(LeaseClock.ENGINE).build()) {
+      Instant now = Instant.parse("2026-12-01T12:00:00Z");
+      NodeId node = NodeId.of("n1");
+      for (int i = 0; i < 10; i++) {
+        store.jobs().insertAll(List.of(aJob().build(), aJob().build()), "test");
+        List<ClaimedJob> claimed =
+            store.jobs().claim(new ClaimRequest(node, "default", 2, now, Duration.ofMinutes(1)));
+        assertThat(claimed).hasSize(2);
+        List<Completion> acks = new ArrayList<>();
+        for (ClaimedJob c : claimed) {
+          acks.add(new Completion(c.lease(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), now));
+        }
+        assertThat(store.jobs().completeAll(acks)).allSatisfy(j -> assertThat(j).isPresent());
+      }
+    }
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FILTER (WHERE statement LIKE '%AS MATERIALIZED%'),"
+                    + " count(*) FILTER (WHERE statement LIKE 'WITH picked AS%') FROM pg_prepared_statements")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).as("the ack, prepared").isZero();
+      assertThat(rs.getInt(2)).as("the claim, prepared").isPositive();
+    }
   }
 
   /** An array literal of ACKED elements: {@code prefix1, prefix2, ...}, or {@code prefix} each time. */

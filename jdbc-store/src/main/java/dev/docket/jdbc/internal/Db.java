@@ -2,6 +2,7 @@ package dev.docket.jdbc.internal;
 
 import dev.docket.spi.StoreException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
@@ -11,7 +12,10 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.PGStatement;
 
 /**
  * The store's access to the database: Jdbi with the table prefix defined once, transactions, the
@@ -22,6 +26,22 @@ import org.jspecify.annotations.Nullable;
  * semantics. On PostgreSQL writes run concurrently and rely on row locks and conditional updates.
  */
 public final class Db {
+
+  /**
+   * For a statement that must be planned for the table as it is (PostgreSQL): pgjdbc sends it
+   * unnamed, so it is planned at each execution. A named one gets a generic plan after five
+   * executions and keeps it; made while the table was young, that plan scanned every job for each
+   * ack (see PgPlanTest).
+   */
+  public static final StatementCustomizer PLANNED_EACH_TIME =
+      new StatementCustomizer() {
+        @Override
+        public void beforeExecution(PreparedStatement stmt, StatementContext ctx) throws SQLException {
+          if (stmt.isWrapperFor(PGStatement.class)) {
+            stmt.unwrap(PGStatement.class).setPrepareThreshold(0);
+          }
+        }
+      };
 
   private static final java.util.Map<String, ReentrantLock> H2_WRITE_LOCKS =
       new java.util.concurrent.ConcurrentHashMap<>();

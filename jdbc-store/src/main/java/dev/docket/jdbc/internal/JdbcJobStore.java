@@ -28,8 +28,6 @@ import dev.docket.spi.LeaseCheck;
 import dev.docket.spi.NewJob;
 import dev.docket.spi.Outcome;
 import dev.docket.spi.StoreException;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -48,11 +46,8 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.core.statement.StatementCustomizer;
 import org.jdbi.v3.core.statement.Update;
 import org.jspecify.annotations.Nullable;
-import org.postgresql.PGStatement;
 
 /**
  * {@link JobStore} on H2 or PostgreSQL. Each operation is one transaction whose writes are
@@ -893,30 +888,15 @@ public final class JdbcJobStore implements JobStore {
    * PostgreSQL: many successes in one statement (arrays unnested), each still conditional on its
    * lease token, with their history rows.
    *
-   * <p>Each job is found by its primary key, whatever the statistics say (see AckPlanTest). Left
+   * <p>Each job is found by its primary key, whatever the statistics say (see PgPlanTest). Left
    * to a join, the planner may scan every job (when it believes the table small) or a partial
    * index over every RUNNING job (when it believes few run: a young or bursty table) and match
    * each against each input row. An ack then costs O(jobs x batch), acks fall behind, and more
    * jobs stay RUNNING. So the ids also come as {@code id = ANY(...)} for the primary key, and the
    * expected status with each input row, from a materialised CTE the planner cannot fold into a
    * constant that the partial indexes would match. And it is planned at each execution
-   * ({@link #PLANNED_EACH_TIME}).
+   * ({@link Db#PLANNED_EACH_TIME}).
    */
-  /**
-   * pgjdbc sends the statement unnamed, so PostgreSQL plans it at each execution for the table as
-   * it is then. A named one would get a generic plan after five executions and keep it: on a table
-   * that was young at the time, a scan of every job for each ack (see AckPlanTest).
-   */
-  static final StatementCustomizer PLANNED_EACH_TIME =
-      new StatementCustomizer() {
-        @Override
-        public void beforeExecution(PreparedStatement stmt, StatementContext ctx) throws SQLException {
-          if (stmt.isWrapperFor(PGStatement.class)) {
-            stmt.unwrap(PGStatement.class).setPrepareThreshold(0);
-          }
-        }
-      };
-
   static final String SUCCEED_ALL_PG =
       "WITH input AS MATERIALIZED (SELECT t.*, CAST('RUNNING' AS varchar) AS running FROM"
           + " unnest(CAST(:ids AS varchar[]), CAST(:tokens AS varchar[]),"
@@ -945,7 +925,7 @@ public final class JdbcJobStore implements JobStore {
     }
     Map<String, Job> byId = new HashMap<>();
     h.createQuery(SUCCEED_ALL_PG)
-        .addCustomizer(PLANNED_EACH_TIME)
+        .addCustomizer(Db.PLANNED_EACH_TIME)
         .bindArray("ids", String.class, ids)
         .bindArray("tokens", String.class, tokens)
         .bindArray("results", String.class, results)

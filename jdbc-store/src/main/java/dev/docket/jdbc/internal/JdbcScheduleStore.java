@@ -259,8 +259,17 @@ public final class JdbcScheduleStore implements ScheduleStore {
 
   /**
    * PostgreSQL: every fired task's advance in one statement (arrays unnested) rather than one
-   * statement per task, each conditional on its fire time like the batches H2 runs.
+   * statement per task, each conditional on its fire time like the batches H2 runs. Its generic
+   * plan finds each task by its primary key (see PgPlanTest).
    */
+  static final String ADVANCE_ALL_PG =
+      "UPDATE <prefix>tasks t SET next_run_at = CAST(u.next AS timestamptz),"
+          + " last_run_at = CASE WHEN u.job IS NULL THEN t.last_run_at ELSE CAST(u.fire AS timestamptz) END,"
+          + " last_job_id = COALESCE(u.job, t.last_job_id)"
+          + " FROM unnest(CAST(:ids AS varchar[]), CAST(:fires AS text[]), CAST(:nexts AS text[]),"
+          + " CAST(:jobs AS varchar[])) AS u(id, fire, next, job)"
+          + " WHERE t.id = u.id AND t.next_run_at = CAST(u.fire AS timestamptz) RETURNING t.id";
+
   private static void advanceAllPg(Handle h, List<Fired> fired) {
     int n = fired.size();
     String[] ids = new String[n];
@@ -275,13 +284,7 @@ public final class JdbcScheduleStore implements ScheduleStore {
       jobIds[i] = f.job().map(j -> j.id().value()).orElse(null);
     }
     Set<String> advanced = new HashSet<>(
-        h.createQuery(
-                "UPDATE <prefix>tasks t SET next_run_at = CAST(u.next AS timestamptz),"
-                    + " last_run_at = CASE WHEN u.job IS NULL THEN t.last_run_at ELSE CAST(u.fire AS timestamptz) END,"
-                    + " last_job_id = COALESCE(u.job, t.last_job_id)"
-                    + " FROM unnest(CAST(:ids AS varchar[]), CAST(:fires AS text[]), CAST(:nexts AS text[]),"
-                    + " CAST(:jobs AS varchar[])) AS u(id, fire, next, job)"
-                    + " WHERE t.id = u.id AND t.next_run_at = CAST(u.fire AS timestamptz) RETURNING t.id")
+        h.createQuery(ADVANCE_ALL_PG)
             .bindArray("ids", String.class, (Object[]) ids)
             .bindArray("fires", String.class, (Object[]) fires)
             .bindArray("nexts", String.class, (Object[]) nexts)

@@ -336,11 +336,13 @@ public final class Docket implements AutoCloseable {
 
     /**
      * How many claimed jobs each queue buffers beyond its busy workers, so that a finishing worker
-     * starts its next job without waiting for a claim; by default the store's {@link
-     * dev.docket.spi.Store#prefetchPerWorker() hint} times the queue's workers: four on PostgreSQL
-     * and in memory, sixteen on embedded H2, whose writes run one at a time (one claim then serves
-     * many jobs). 0 claims only for idle workers (strict priority order, lower throughput).
-     * Buffered jobs count as running and are held under this node's lease.
+     * starts its next job without waiting for a claim. Set, the buffer holds that many. By default
+     * it adapts: about 50 ms of the queue's work at its handlers' recent run times, at most the
+     * store's {@link dev.docket.spi.Store#prefetchPerWorker() hint} times the queue's workers
+     * (sixteen on H2 and PostgreSQL, four in memory), and four per worker until a handler has
+     * returned. So short jobs are claimed many at a time, and long ones are not held back from
+     * other nodes' idle workers. 0 claims only for idle workers (strict priority order, lower
+     * throughput). Buffered jobs count as running and are held under this node's lease.
      */
     public Builder prefetch(int jobsPerQueue) {
       if (jobsPerQueue < 0 || jobsPerQueue > 10_000) {

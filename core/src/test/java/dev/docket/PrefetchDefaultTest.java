@@ -13,6 +13,7 @@ import dev.docket.spi.Store;
 import dev.docket.spi.StoreSignals;
 import dev.docket.testkit.ManualDocket;
 import dev.docket.testkit.MutableClock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,10 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The claim buffer an engine uses when its builder sets none: the store's hint per worker. */
+/**
+ * The claim buffer an engine uses when its builder sets none: at most the store's hint per worker,
+ * adapted to the handlers' run times (measured on the engine's clock, which these handlers move).
+ */
 class PrefetchDefaultTest {
 
   private final MutableClock clock = MutableClock.start();
@@ -83,6 +87,14 @@ class PrefetchDefaultTest {
 
   /** Submits 100 jobs that block until the test ends, dispatches once; how many were claimed. */
   private int claimedByOneDispatch(Store store, Optional<Integer> prefetch) {
+    return claimedByOneDispatch(store, prefetch, Duration.ZERO, 0);
+  }
+
+  /**
+   * The same, after {@code earlier} jobs that each ran for {@code each} (on the engine's clock)
+   * have finished.
+   */
+  private int claimedByOneDispatch(Store store, Optional<Integer> prefetch, Duration each, int earlier) {
     Docket.Builder b =
         Docket.builder()
             .store(store)
@@ -92,10 +104,22 @@ class PrefetchDefaultTest {
                 ctx -> {
                   release.await();
                   return null;
+                })
+            .handler(
+                "work",
+                ctx -> {
+                  synchronized (clock) {
+                    clock.advance(each);
+                  }
+                  return null;
                 });
     prefetch.ifPresent(b::prefetch);
     ManualDocket m = ManualDocket.of(b, clock);
     toClose.add(m);
+    for (int i = 0; i < earlier; i++) {
+      m.jobs().submit(JobRequest.builder("work").build());
+      m.runDueAndWait();
+    }
     List<JobRequest> batch = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       batch.add(JobRequest.builder("block").build());
@@ -112,14 +136,29 @@ class PrefetchDefaultTest {
   }
 
   @Test
-  void aStoreHintSetsTheDefaultBuffer() {
-    assertThat(claimedByOneDispatch(hinting(16), Optional.empty())).isEqualTo(2 + 2 * 16);
+  void beforeAnyHandlerReturnedTheBufferHoldsFourJobsPerWorkerAtMost() {
+    assertThat(claimedByOneDispatch(hinting(16), Optional.empty())).isEqualTo(2 + 2 * 4);
+    assertThat(claimedByOneDispatch(hinting(1), Optional.empty())).isEqualTo(2 + 2 * 1);
   }
 
   @Test
-  void anExplicitPrefetchWinsOverTheStoreHint() {
+  void forShortJobsTheStoreHintSetsTheBuffer() {
+    assertThat(claimedByOneDispatch(hinting(16), Optional.empty(), Duration.ofMillis(1), 3)).isEqualTo(2 + 2 * 16);
+  }
+
+  @Test
+  void forLongJobsTheBufferHoldsAboutFiftyMillisecondsOfWork() {
+    // 2 workers x 50 ms / 20 ms = 5 buffered
+    assertThat(claimedByOneDispatch(hinting(16), Optional.empty(), Duration.ofMillis(20), 3)).isEqualTo(2 + 5);
+    // jobs of a second: only the idle workers get one
+    assertThat(claimedByOneDispatch(hinting(16), Optional.empty(), Duration.ofSeconds(1), 3)).isEqualTo(2);
+  }
+
+  @Test
+  void anExplicitPrefetchWinsOverTheStoreHintWhateverTheRunTimes() {
     assertThat(claimedByOneDispatch(hinting(16), Optional.of(3))).isEqualTo(2 + 3);
     assertThat(claimedByOneDispatch(hinting(16), Optional.of(0))).isEqualTo(2);
+    assertThat(claimedByOneDispatch(hinting(16), Optional.of(30), Duration.ofSeconds(1), 3)).isEqualTo(2 + 30);
   }
 
   @Test

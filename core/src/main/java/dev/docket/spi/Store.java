@@ -32,9 +32,10 @@ public interface Store extends AutoCloseable {
   }
 
   /**
-   * How many claimed jobs per worker an engine buffers when its builder sets no {@code prefetch}.
-   * Four by default. A store whose writes run one at a time (embedded H2) gains from larger
-   * claims: each write transaction then serves more jobs.
+   * The most claimed jobs per worker an engine buffers when its builder sets no {@code prefetch}
+   * (the engine buffers fewer for long jobs: about 50 ms of the queue's work). Four by default. A
+   * store whose claims cost about the same for many jobs as for few (the JDBC store, 16) gains
+   * from larger claims: each transaction then serves more jobs.
    */
   default int prefetchPerWorker() {
     return 4;

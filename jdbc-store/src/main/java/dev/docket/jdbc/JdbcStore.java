@@ -214,13 +214,14 @@ public final class JdbcStore implements Store {
   }
 
   /**
-   * 16 on H2, whose writes run one at a time: a claim of many jobs costs little more than a claim
-   * of a few (W1 in {@code docs/performance.md}). 4 on PostgreSQL, where nodes share the queue and
-   * a large buffer would hold jobs back from the others.
+   * 16: a claim of many jobs costs little more than a claim of a few, on H2 (whose writes run one
+   * at a time) and on PostgreSQL alike (W1 in {@code docs/performance.md}). The engine's default
+   * buffer holds that many only for short jobs: it keeps about 50 ms of the queue's work, so that
+   * long jobs are not held back from other nodes.
    */
   @Override
   public int prefetchPerWorker() {
-    return db.dialect() instanceof Dialect.H2 ? 16 : 4;
+    return 16;
   }
 
   @Override

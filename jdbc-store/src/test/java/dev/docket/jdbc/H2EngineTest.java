@@ -143,7 +143,7 @@ class H2EngineTest {
   }
 
   @Test
-  void onH2AQueueBuffersSixteenClaimedJobsPerWorkerByDefault() throws Exception {
+  void onH2AQueueBuffersSixteenShortJobsPerWorkerByDefault() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     JdbcStore store = JdbcStore.h2(dir);
     assertThat(store.prefetchPerWorker()).isEqualTo(16);
@@ -157,8 +157,13 @@ class H2EngineTest {
                   release.await();
                   return null;
                 })
+            .handler("noop", ctx -> null)
             .build()
             .start()) {
+      // short jobs first: the buffer grows to the store's hint
+      List<JobId> quick = d.jobs().submitAll(List.of(JobRequest.builder("noop").build(), JobRequest.builder("noop").build()))
+          .stream().map(Job::id).toList();
+      await().until(() -> quick.stream().allMatch(id -> d.jobs().get(id).status() == JobStatus.SUCCEEDED));
       List<JobRequest> batch = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         batch.add(JobRequest.builder("block").build());

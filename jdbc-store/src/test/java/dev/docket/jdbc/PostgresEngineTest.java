@@ -86,8 +86,9 @@ class PostgresEngineTest {
   }
 
   @Test
-  void onPostgresTheStoreKeepsTheSmallDefaultBufferSoNodesShareTheQueue() {
-    assertThat(store(pool()).prefetchPerWorker()).isEqualTo(4);
+  void onPostgresTheStoreHintsSixteenJobsPerWorkerAsOnH2() {
+    // the engine's adaptive buffer holds that many only for short jobs (PrefetchDefaultTest)
+    assertThat(store(pool()).prefetchPerWorker()).isEqualTo(16);
   }
 
   @Test

@@ -201,7 +201,10 @@ public final class Engine {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** The buffer of a queue with {@code workers} workers when the builder set none: the store's hint. */
+  /**
+   * The most a queue with {@code workers} workers buffers when the builder set no prefetch: the
+   * store's hint per worker (the buffer then adapts to the handlers' run times, see WorkerPool).
+   */
   private int defaultPrefetch(int workers) {
     int perWorker = store.prefetchPerWorker();
     if (perWorker < 0) {
@@ -227,7 +230,8 @@ public final class Engine {
                     new WorkerPool(
                         e.getKey(),
                         e.getValue(),
-                        settings.prefetch() < 0 ? defaultPrefetch(e.getValue()) : settings.prefetch())));
+                        settings.prefetch() < 0 ? defaultPrefetch(e.getValue()) : settings.prefetch(),
+                        settings.prefetch() < 0)));
     Instant now = settings.clock().instant();
     store.nodes().register(new NodeInfo(settings.nodeId(), now, now, 0, totalWorkers(), settings.workers()));
     if (!pools.isEmpty()) {
@@ -875,10 +879,12 @@ public final class Engine {
         if (r.deadline() != null) {
           watchdogWakeup.signal();
         }
-        outcome =
-            r.isCancelRequested()
-                ? new Outcome.Cancelled("cancelled before the handler started")
-                : runHandler(r);
+        if (r.isCancelRequested()) {
+          outcome = new Outcome.Cancelled("cancelled before the handler started");
+        } else {
+          outcome = runHandler(r);
+          pool.recordRun(Duration.between(begin, settings.clock().instant()));
+        }
       } catch (Throwable t) {
         // the one place that records a failure nobody else caught (a throwing retry policy, an
         // Error, an arithmetic overflow): the attempt must end, never stay RUNNING

@@ -16,8 +16,9 @@ import java.util.Map;
  * Everything an engine is configured with, validated by the builder. Immutable.
  *
  * @param workers threads per queue; empty for a producer-only engine
- * @param prefetch claimed jobs buffered per queue beyond its busy workers; -1 means the store's
- *     {@link dev.docket.spi.Store#prefetchPerWorker() hint} times the queue's workers
+ * @param prefetch claimed jobs buffered per queue beyond its busy workers; -1 means an adaptive
+ *     buffer of at most the store's {@link dev.docket.spi.Store#prefetchPerWorker() hint} times the
+ *     queue's workers
  * @param checkFunctions whether submit rejects functions with no registered handler
  * @param selfApproval whether requesters may decide their own approval requests
  * @param actions the scheduled-task actions (a thread-safe registry that may grow at run time)

@@ -15,6 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * jobs (the prefetch) so that a finishing worker finds its next job without waiting for a claim.
  * {@link #freeSlots()} counts what the dispatcher may still claim: threads plus buffer, minus what
  * is claimed and not finished.
+ *
+ * <p>An adaptive buffer (the default) holds about {@link #BUFFERED_WORK} of the queue's work at
+ * the handlers' recent run times, at most {@code prefetch} jobs: many short jobs per claim, and
+ * long ones not held back from other nodes' idle workers. Until a handler has returned it holds
+ * up to {@link #START_PER_WORKER} jobs per worker. A fixed buffer (set by the builder) holds
+ * {@code prefetch}.
  */
 final class WorkerPool {
 
@@ -34,16 +40,32 @@ final class WorkerPool {
     }
   }
 
+  /** How much of the queue's work an adaptive buffer holds, at the handlers' mean run time. */
+  static final Duration BUFFERED_WORK = Duration.ofMillis(50);
+
+  /** Buffered jobs per worker an adaptive buffer starts with (fewer if {@code prefetch} is lower). */
+  static final int START_PER_WORKER = 4;
+
   final String queue;
   final int size;
+  private final int prefetch;
+  private final boolean adaptive;
   private final int capacity;
   private final Semaphore slots;
   private final AtomicInteger busy = new AtomicInteger();
   private final ThreadPoolExecutor executor;
 
-  WorkerPool(String queue, int size, int prefetch) {
+  /**
+   * A moving mean of the handlers' run times in nanoseconds, -1 before the first. Workers update
+   * it without a lock: an update lost to a race only delays the mean a little.
+   */
+  private volatile long meanRunNanos = -1;
+
+  WorkerPool(String queue, int size, int prefetch, boolean adaptive) {
     this.queue = queue;
     this.size = size;
+    this.prefetch = prefetch;
+    this.adaptive = adaptive;
     this.capacity = size + prefetch;
     this.slots = new Semaphore(capacity);
     AtomicInteger n = new AtomicInteger();
@@ -59,8 +81,31 @@ final class WorkerPool {
         new ThreadPoolExecutor(size, size, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
   }
 
+  /** How many jobs the buffer holds now: {@code prefetch}, or for an adaptive one see above. */
+  int bufferTarget() {
+    if (!adaptive) {
+      return prefetch;
+    }
+    long mean = meanRunNanos;
+    if (mean < 0) {
+      return (int) Math.min(prefetch, (long) START_PER_WORKER * size);
+    }
+    long jobs = mean == 0 ? prefetch : (long) size * BUFFERED_WORK.toNanos() / mean;
+    return (int) Math.min(prefetch, jobs);
+  }
+
+  /** Records how long a handler ran, for an adaptive buffer. */
+  void recordRun(Duration ran) {
+    long nanos = Math.max(0, ran.toNanos());
+    long mean = meanRunNanos;
+    meanRunNanos = mean < 0 ? nanos : mean + (nanos - mean) / 8;
+  }
+
+  /** What the dispatcher may claim now: the free workers and the room left in the buffer. */
   int freeSlots() {
-    return slots.availablePermits();
+    int free = slots.availablePermits();
+    int inFlight = capacity - free;
+    return Math.max(0, Math.min(free, size + bufferTarget() - inFlight));
   }
 
   /**
@@ -69,7 +114,7 @@ final class WorkerPool {
    */
   boolean worthClaiming() {
     int inFlight = capacity - slots.availablePermits();
-    return inFlight < size || 2 * inFlight <= capacity;
+    return inFlight < size || 2 * inFlight <= size + bufferTarget();
   }
 
   /** Workers running a handler right now. */
@@ -89,11 +134,11 @@ final class WorkerPool {
     return slots.tryAcquire();
   }
 
-  /** Takes up to {@code wanted} free slots at once; returns how many it took. */
+  /** Takes up to {@code wanted} of the {@link #freeSlots()} at once; returns how many it took. */
   int takeSlots(int wanted) {
-    int n = Math.min(wanted, slots.availablePermits());
+    int n = Math.min(wanted, freeSlots());
     while (n > 0 && !slots.tryAcquire(n)) {
-      n = Math.min(n - 1, slots.availablePermits());
+      n = Math.min(n - 1, freeSlots());
     }
     return Math.max(n, 0);
   }

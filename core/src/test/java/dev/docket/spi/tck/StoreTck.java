@@ -406,6 +406,82 @@ public abstract class StoreTck {
   }
 
   @Test
+  void insertAllAndClaimOfOneJobIntoAnEmptyQueueStoresWhatAnInsertAndAClaimStore() {
+    NewJob viaTwo = aJob().id("via-two").createdAt(T0).build();
+    insert(viaTwo);
+    ClaimedJob two = claimOne(T0.plusSeconds(1));
+    NewJob viaOne = aJob().id("via-one").createdAt(T0).build();
+
+    JobStore.InsertedAndClaimed r =
+        store.jobs().insertAllAndClaim(List.of(viaOne), viaOne.owner(), new ClaimRequest(NODE_A, "default", 2, T0.plusSeconds(1), LEASE));
+
+    assertThat(r.inserted()).singleElement().satisfies(i -> {
+      assertThat(i.inserted()).isTrue();
+      assertThat(i.job().status()).isEqualTo(JobStatus.QUEUED);
+    });
+    ClaimedJob one = r.claimed().get(0);
+    assertThat(r.claimed()).hasSize(1);
+    assertThat(one.job().id()).isEqualTo(viaOne.id());
+    assertThat(one.lease().token()).isNotBlank().isNotEqualTo(two.lease().token());
+    assertThat(one.lease().expiresAt()).isEqualTo(two.lease().expiresAt());
+    Job stored = store.jobs().find(viaOne.id()).orElseThrow();
+    assertThat(stored).isEqualTo(one.job());
+    Job other = store.jobs().find(viaTwo.id()).orElseThrow();
+    assertThat(stored.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(stored.attempts()).isEqualTo(other.attempts()).isEqualTo(1);
+    assertThat(stored.startedAt()).isEqualTo(other.startedAt());
+    assertThat(stored.node()).isEqualTo(other.node());
+    assertThat(stored.createdAt()).isEqualTo(other.createdAt());
+    assertThat(stored.scheduledAt()).isEqualTo(other.scheduledAt());
+    assertThat(store.jobs().events(viaOne.id()))
+        .usingRecursiveFieldByFieldElementComparatorIgnoringFields("jobId")
+        .isEqualTo(store.jobs().events(viaTwo.id()));
+    assertHistoryFollowsTable(viaOne.id());
+    // its lease is a lease like any other
+    assertThat(store.jobs().complete(one.lease(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0.plusSeconds(2)))
+        .hasValueSatisfying(j -> assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED));
+  }
+
+  @Test
+  void insertAllAndClaimOfOneJobLetsTheReadyJobsAlreadyThereGoFirst() {
+    NewJob older = aJob().createdAt(T0).build();
+    insert(older);
+    NewJob mine = aJob().createdAt(T0.plusSeconds(1)).build();
+
+    JobStore.InsertedAndClaimed r =
+        store.jobs().insertAllAndClaim(List.of(mine), "system", new ClaimRequest(NODE_A, "default", 1, T0.plusSeconds(2), LEASE));
+
+    assertThat(r.claimed()).extracting(c -> c.job().id()).containsExactly(older.id());
+    assertThat(store.jobs().find(mine.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    assertHistoryFollowsTable(mine.id());
+
+    NewJob third = aJob().createdAt(T0.plusSeconds(3)).build();
+    JobStore.InsertedAndClaimed r2 =
+        store.jobs().insertAllAndClaim(List.of(third), "system", new ClaimRequest(NODE_A, "default", 2, T0.plusSeconds(4), LEASE));
+    assertThat(r2.claimed()).extracting(c -> c.job().id()).containsExactly(mine.id(), third.id());
+  }
+
+  @Test
+  void insertAllAndClaimOfOneJobWithAnExistingId() {
+    insert(aJob().id("taken").owner("bob").build());
+    assertThatThrownBy(
+            () -> store.jobs().insertAllAndClaim(
+                List.of(aJob().id("taken").owner("alice").build()), "alice", new ClaimRequest(NODE_A, "default", 4, T0, LEASE)))
+        .isInstanceOf(dev.docket.JobIdConflictException.class);
+    assertThat(store.jobs().find(JobId.of("taken")).orElseThrow().owner()).isEqualTo("bob");
+
+    // the same owner's resubmit stores nothing new; the claim still takes the waiting job
+    JobStore.InsertedAndClaimed again =
+        store.jobs().insertAllAndClaim(
+            List.of(aJob().id("taken").owner("bob").build()), "bob", new ClaimRequest(NODE_A, "default", 4, T0, LEASE));
+    assertThat(again.inserted()).singleElement().satisfies(i -> {
+      assertThat(i.inserted()).isFalse();
+      assertThat(i.job().owner()).isEqualTo("bob");
+    });
+    assertThat(again.claimed()).extracting(c -> c.job().id()).containsExactly(JobId.of("taken"));
+  }
+
+  @Test
   void insertAllAndClaimTakesNothingFromAPausedQueueAndStillStoresTheJobs() {
     store.admin().setPaused("default", true, "root", T0);
     NewJob a = aJob().build();

@@ -135,16 +135,97 @@ public final class JdbcJobStore implements JobStore {
     if (db.isOnCallerConnection() || jobs.isEmpty()) {
       return new InsertedAndClaimed(insertAll(jobs, by), List.of());
     }
-    return writeRetryingIdRace(
-        h -> {
-          List<InsertResult> inserted = insertAllIn(h, jobs, by, claim.queue());
-          List<ClaimedJob> claimed = claimIn(h, claim);
-          if (claimed.size() >= claim.limit() && inserted.stream().anyMatch(r -> r.inserted()
-              && r.job().status() == JobStatus.QUEUED && r.job().queue().equals(claim.queue()))) {
-            signals.work(h, claim.queue()); // the claim was full: more may be left for others
-          }
-          return new InsertedAndClaimed(inserted, claimed);
-        });
+    NewJob one = jobs.get(0);
+    if (jobs.size() == 1
+        && db.dialect() instanceof Dialect.Postgres
+        && one.status() == JobStatus.QUEUED
+        && one.approval().isEmpty()
+        && one.queue().equals(claim.queue())
+        && claim.limit() >= 1) {
+      return writeRetryingIdRace(h -> insertOneAndClaimPg(h, one, by, claim));
+    }
+    return writeRetryingIdRace(h -> insertAllAndClaimIn(h, jobs, by, claim));
+  }
+
+  /**
+   * PostgreSQL, one ready job into a queue this node claims from (a single submit): when the queue
+   * holds no other ready job and is not paused, the claim would take exactly this job, so it is
+   * inserted claimed, in one statement instead of an insert and a claim. Stored exactly as the two
+   * would store it (a first attempt on this node, its history implicit). Otherwise, or when the id
+   * exists, it goes the general way in the same transaction. Two such submits at once may both
+   * see the queue empty; each then runs its own new job, which a claim could have done too.
+   */
+  private InsertedAndClaimed insertOneAndClaimPg(Handle h, NewJob j, String by, ClaimRequest claim) {
+    String token = UUID.randomUUID().toString();
+    Query q =
+        h.createQuery(
+                "WITH direct AS (SELECT CAST(:scheduledAt AS timestamptz) <= CAST(:now AS timestamptz)"
+                    + " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE status = 'QUEUED'"
+                    + " AND queue = :queue AND scheduled_at <= :now)"
+                    + " AND NOT EXISTS (SELECT 1 FROM <prefix>queues pq WHERE pq.queue = :queue AND pq.paused = TRUE)"
+                    + " AS yes),"
+                    + " ins AS (INSERT INTO <prefix>jobs (id, function_name, queue, status, priority, args, attempts,"
+                    + " max_attempts, correlation_id, owner_id, timeout_ms, backoff, cancel_requested, created_at,"
+                    + " scheduled_at, created_by, history_implicit, started_at, node_id, lease_token, lease_expires_at)"
+                    + " SELECT :id, :fn, :queue, CASE WHEN yes THEN 'RUNNING' ELSE 'QUEUED' END, :priority, :args,"
+                    + " CASE WHEN yes THEN 1 ELSE 0 END, :maxAttempts, :corr, :owner, :timeoutMs, :backoff, FALSE,"
+                    + " :createdAt, :scheduledAt, :by, TRUE, CASE WHEN yes THEN CAST(:now AS timestamptz) END,"
+                    + " CASE WHEN yes THEN CAST(:node AS varchar) END, CASE WHEN yes THEN CAST(:token AS varchar) END,"
+                    + " CASE WHEN yes THEN CAST(" + leaseUntil() + " AS timestamptz) END"
+                    + " FROM direct ON CONFLICT (id) DO NOTHING RETURNING *)"
+                    + " SELECT " + COLUMNS + " FROM ins")
+            .bind("queue", j.queue())
+            .bind("now", ts(claim.now()))
+            .bind("id", j.id().value())
+            .bind("fn", j.function())
+            .bind("priority", j.priority())
+            .bind("args", json(j.args()))
+            .bind("maxAttempts", j.maxAttempts())
+            .bind("corr", j.correlationId().orElse(null))
+            .bind("owner", j.owner())
+            .bind("timeoutMs", j.timeout().map(Duration::toMillis).orElse(null))
+            .bind("backoff", j.backoff().map(dev.docket.Backoff::spec).orElse(null))
+            .bind("createdAt", ts(j.createdAt()))
+            .bind("scheduledAt", ts(j.scheduledAt()))
+            .bind("by", JobRows.truncate(by, 128))
+            .bind("node", claim.node().value())
+            .bind("token", token);
+    bindLease(q, claim.now(), claim.leaseDuration());
+    Optional<ClaimedJob> stored =
+        q.map(
+                (rs, ctx) -> {
+                  Job job = JobRows.JOB.map(rs, ctx);
+                  return job.status() == JobStatus.RUNNING
+                      ? Optional.of(new ClaimedJob(
+                          job, new Lease(j.id(), claim.node(), token, JobRows.instant(rs, "lease_expires_at"))))
+                      : Optional.<ClaimedJob>empty();
+                })
+            .findOne()
+            .orElse(null);
+    if (stored == null) { // the id exists: the general way reports it (or refuses another owner's)
+      return insertAllAndClaimIn(h, List.of(j), by, claim);
+    }
+    List<InsertResult> inserted = List.of(new InsertResult(asStored(j), true));
+    if (stored.isPresent()) {
+      return new InsertedAndClaimed(inserted, List.of(stored.get()));
+    }
+    // other ready jobs go first: claim as the general way does
+    List<ClaimedJob> claimed = claimIn(h, claim);
+    if (claimed.size() >= claim.limit()) {
+      signals.work(h, claim.queue()); // the claim was full: more may be left for others
+    }
+    return new InsertedAndClaimed(inserted, claimed);
+  }
+
+  /** The insert, then the claim, in the caller's transaction {@code h}. */
+  private InsertedAndClaimed insertAllAndClaimIn(Handle h, List<NewJob> jobs, String by, ClaimRequest claim) {
+    List<InsertResult> inserted = insertAllIn(h, jobs, by, claim.queue());
+    List<ClaimedJob> claimed = claimIn(h, claim);
+    if (claimed.size() >= claim.limit() && inserted.stream().anyMatch(r -> r.inserted()
+        && r.job().status() == JobStatus.QUEUED && r.job().queue().equals(claim.queue()))) {
+      signals.work(h, claim.queue()); // the claim was full: more may be left for others
+    }
+    return new InsertedAndClaimed(inserted, claimed);
   }
 
   /**

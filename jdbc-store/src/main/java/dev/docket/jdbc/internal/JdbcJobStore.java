@@ -137,12 +137,14 @@ public final class JdbcJobStore implements JobStore {
     }
     NewJob one = jobs.get(0);
     if (jobs.size() == 1
-        && db.dialect() instanceof Dialect.Postgres
         && one.status() == JobStatus.QUEUED
         && one.approval().isEmpty()
         && one.queue().equals(claim.queue())
         && claim.limit() >= 1) {
-      return writeRetryingIdRace(h -> insertOneAndClaimPg(h, one, by, claim));
+      return writeRetryingIdRace(
+          h -> db.dialect() instanceof Dialect.Postgres
+              ? insertOneAndClaimPg(h, one, by, claim)
+              : insertOneAndClaimH2(h, one, by, claim));
     }
     return writeRetryingIdRace(h -> insertAllAndClaimIn(h, jobs, by, claim));
   }
@@ -174,22 +176,10 @@ public final class JdbcJobStore implements JobStore {
                     + " CASE WHEN yes THEN CAST(" + leaseUntil() + " AS timestamptz) END"
                     + " FROM direct ON CONFLICT (id) DO NOTHING RETURNING *)"
                     + " SELECT " + COLUMNS + " FROM ins")
-            .bind("queue", j.queue())
             .bind("now", ts(claim.now()))
-            .bind("id", j.id().value())
-            .bind("fn", j.function())
-            .bind("priority", j.priority())
-            .bind("args", json(j.args()))
-            .bind("maxAttempts", j.maxAttempts())
-            .bind("corr", j.correlationId().orElse(null))
-            .bind("owner", j.owner())
-            .bind("timeoutMs", j.timeout().map(Duration::toMillis).orElse(null))
-            .bind("backoff", j.backoff().map(dev.docket.Backoff::spec).orElse(null))
-            .bind("createdAt", ts(j.createdAt()))
-            .bind("scheduledAt", ts(j.scheduledAt()))
-            .bind("by", JobRows.truncate(by, 128))
             .bind("node", claim.node().value())
             .bind("token", token);
+    bindNewOne(q, j, by);
     bindLease(q, claim.now(), claim.leaseDuration());
     Optional<ClaimedJob> stored =
         q.map(
@@ -215,6 +205,66 @@ public final class JdbcJobStore implements JobStore {
       signals.work(h, claim.queue()); // the claim was full: more may be left for others
     }
     return new InsertedAndClaimed(inserted, claimed);
+  }
+
+  /**
+   * H2 (writes serialised, so nothing changes between the check and the insert): as {@link
+   * #insertOneAndClaimPg}, a check and one insert that returns the stored row instead of an
+   * insert, a select and an update.
+   */
+  private InsertedAndClaimed insertOneAndClaimH2(Handle h, NewJob j, String by, ClaimRequest claim) {
+    boolean direct =
+        h.createQuery(
+                "SELECT CAST(:scheduledAt AS TIMESTAMP WITH TIME ZONE) <= CAST(:now AS TIMESTAMP WITH TIME ZONE)"
+                    + " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE status = 'QUEUED' AND queue = :queue"
+                    + " AND scheduled_at <= :now)"
+                    + " AND NOT EXISTS (SELECT 1 FROM <prefix>queues pq WHERE pq.queue = :queue AND pq.paused = TRUE)"
+                    + (j.freshId() ? "" : " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE id = :id)"))
+            .bind("scheduledAt", ts(j.scheduledAt()))
+            .bind("now", ts(claim.now()))
+            .bind("queue", j.queue())
+            .bind("id", j.id().value())
+            .mapTo(Boolean.class)
+            .one();
+    if (!direct) {
+      return insertAllAndClaimIn(h, List.of(j), by, claim);
+    }
+    String token = UUID.randomUUID().toString();
+    Query q =
+        h.createQuery(
+                "SELECT " + COLUMNS + " FROM FINAL TABLE (INSERT INTO <prefix>jobs (id, function_name, queue, status,"
+                    + " priority, args, attempts, max_attempts, correlation_id, owner_id, timeout_ms, backoff,"
+                    + " cancel_requested, created_at, scheduled_at, created_by, history_implicit, started_at, node_id,"
+                    + " lease_token, lease_expires_at) VALUES (:id, :fn, :queue, 'RUNNING', :priority, :args, 1,"
+                    + " :maxAttempts, :corr, :owner, :timeoutMs, :backoff, FALSE, :createdAt, :scheduledAt, :by, TRUE,"
+                    + " :now, :node, :token, " + leaseUntil() + "))");
+    bindNewOne(q, j, by).bind("now", ts(claim.now())).bind("node", claim.node().value()).bind("token", token);
+    bindLease(q, claim.now(), claim.leaseDuration());
+    ClaimedJob claimed =
+        q.map(
+                (rs, ctx) ->
+                    new ClaimedJob(
+                        JobRows.JOB.map(rs, ctx),
+                        new Lease(j.id(), claim.node(), token, JobRows.instant(rs, "lease_expires_at"))))
+            .one();
+    return new InsertedAndClaimed(List.of(new InsertResult(asStored(j), true)), List.of(claimed));
+  }
+
+  /** Binds a new job's columns (as both single-job inserts name them). */
+  private static Query bindNewOne(Query q, NewJob j, String by) {
+    return q.bind("id", j.id().value())
+        .bind("fn", j.function())
+        .bind("queue", j.queue())
+        .bind("priority", j.priority())
+        .bind("args", json(j.args()))
+        .bind("maxAttempts", j.maxAttempts())
+        .bind("corr", j.correlationId().orElse(null))
+        .bind("owner", j.owner())
+        .bind("timeoutMs", j.timeout().map(Duration::toMillis).orElse(null))
+        .bind("backoff", j.backoff().map(dev.docket.Backoff::spec).orElse(null))
+        .bind("createdAt", ts(j.createdAt()))
+        .bind("scheduledAt", ts(j.scheduledAt()))
+        .bind("by", JobRows.truncate(by, 128));
   }
 
   /** The insert, then the claim, in the caller's transaction {@code h}. */

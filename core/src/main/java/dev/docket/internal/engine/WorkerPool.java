@@ -94,9 +94,9 @@ final class WorkerPool {
     return (int) Math.min(prefetch, jobs);
   }
 
-  /** Records how long a handler ran, for an adaptive buffer. */
-  void recordRun(Duration ran) {
-    long nanos = Math.max(0, ran.toNanos());
+  /** Records how long a handler ran (nanoseconds, monotonic), for an adaptive buffer. */
+  void recordRun(long ranNanos) {
+    long nanos = Math.max(0, ranNanos);
     long mean = meanRunNanos;
     meanRunNanos = mean < 0 ? nanos : mean + (nanos - mean) / 8;
   }

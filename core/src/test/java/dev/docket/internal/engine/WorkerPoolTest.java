@@ -23,7 +23,7 @@ class WorkerPoolTest {
 
   private static void ran(WorkerPool p, Duration each, int times) {
     for (int i = 0; i < times; i++) {
-      p.recordRun(each);
+      p.recordRun(each.toNanos());
     }
   }
 

@@ -757,13 +757,17 @@ public final class JdbcJobStore implements JobStore {
   // ------------------------------------------------------------------ promotion and claims
 
   /**
-   * Promotes the due jobs just selected. They are still SCHEDULED: selected {@code FOR UPDATE} on
-   * PostgreSQL, under the write lock on H2. So the update names them by id only, and nothing but
-   * the primary key can find them: with {@code status = 'SCHEDULED'} as well, a plan made from
-   * statistics that knew of few scheduled jobs read every scheduled job, due or not, for each
-   * promotion (see PgPlanTest).
+   * Promotes the due jobs just selected. On PostgreSQL they are still SCHEDULED (selected {@code
+   * FOR UPDATE SKIP LOCKED}), so the update names them by id only, and nothing but the primary key
+   * can find them: with {@code status = 'SCHEDULED'} as well, a plan made from statistics that
+   * knew of few scheduled jobs read every scheduled job, due or not, for each promotion (see
+   * PgPlanTest). H2 keeps the condition ({@link #PROMOTE_H2}): its select locks nothing, and a
+   * caller's own transaction ({@code inTransaction}) may have cancelled a job meanwhile.
    */
   static final String PROMOTE = "UPDATE <prefix>jobs SET status = 'QUEUED' WHERE id IN (<ids>)";
+
+  /** {@link #PROMOTE} on H2, whose plan of it uses the primary key (EXPLAIN ANALYZE). */
+  static final String PROMOTE_H2 = PROMOTE + " AND status = 'SCHEDULED'";
 
   @Override
   public List<Job> promoteDue(Instant now, int limit) {
@@ -781,9 +785,18 @@ public final class JdbcJobStore implements JobStore {
           if (ids.isEmpty()) {
             return List.of();
           }
-          h.createUpdate(PROMOTE)
-              .bindList("ids", ids)
-              .execute();
+          if (db.dialect() instanceof Dialect.Postgres) {
+            h.createUpdate(PROMOTE).bindList("ids", ids).execute();
+          } else {
+            // only the jobs the update changed: one may have left SCHEDULED since the select
+            ids = h.createQuery("SELECT id FROM FINAL TABLE (" + PROMOTE_H2 + ")")
+                .bindList("ids", ids)
+                .mapTo(String.class)
+                .list();
+            if (ids.isEmpty()) {
+              return List.of();
+            }
+          }
           h.createUpdate(
                   "INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
                       + " SELECT id, :now, 'SCHEDULED', 'QUEUED', 'system', 'due' FROM <prefix>jobs WHERE id IN (<ids>)")

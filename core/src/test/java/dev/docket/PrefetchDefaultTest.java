@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The claim buffer an engine uses when its builder sets none: at most the store's hint per worker,
- * adapted to the handlers' run times (measured on the monotonic clock; the "work" handler's sleep
- * is the job's work, not a synchronisation; WorkerPoolTest checks the arithmetic exactly).
+ * adapted to the handlers' run times (ManualDocket measures them on its clock, which the "work"
+ * handler advances; WorkerPoolTest checks the arithmetic on its own).
  */
 class PrefetchDefaultTest {
 
@@ -91,7 +91,7 @@ class PrefetchDefaultTest {
     return claimedByOneDispatch(store, prefetch, Duration.ZERO, 0);
   }
 
-  /** The same, after {@code earlier} jobs that each ran for at least {@code each} have finished. */
+  /** The same, after {@code earlier} jobs that each ran for {@code each} (on the manual clock). */
   private int claimedByOneDispatch(Store store, Optional<Integer> prefetch, Duration each, int earlier) {
     Docket.Builder b =
         Docket.builder()
@@ -106,9 +106,7 @@ class PrefetchDefaultTest {
             .handler(
                 "work",
                 ctx -> {
-                  if (!each.isZero()) {
-                    Thread.sleep(each.toMillis());
-                  }
+                  clock.advance(each); // one job at a time (runDueAndWait)
                   return null;
                 });
     prefetch.ifPresent(b::prefetch);
@@ -141,21 +139,25 @@ class PrefetchDefaultTest {
 
   @Test
   void forShortJobsTheStoreHintSetsTheBuffer() {
-    // handlers of microseconds: 2 workers x 50 ms of work is far more than 2 x 16 jobs
-    assertThat(claimedByOneDispatch(hinting(16), Optional.empty(), Duration.ZERO, 3)).isEqualTo(2 + 2 * 16);
+    assertThat(claimedByOneDispatch(hinting(16), Optional.empty(), Duration.ofMillis(1), 3)).isEqualTo(2 + 2 * 16);
+  }
+
+  @Test
+  void forLongerJobsTheBufferHoldsAboutFiftyMillisecondsOfWork() {
+    // 2 workers x 50 ms / 20 ms = 5 buffered
+    assertThat(claimedByOneDispatch(hinting(16), Optional.empty(), Duration.ofMillis(20), 3)).isEqualTo(2 + 5);
   }
 
   @Test
   void forLongJobsOnlyTheIdleWorkersGetOne() {
-    // a handler of 200 ms or more: 2 workers x 50 ms of work is less than one job
-    assertThat(claimedByOneDispatch(hinting(16), Optional.empty(), Duration.ofMillis(200), 1)).isEqualTo(2);
+    assertThat(claimedByOneDispatch(hinting(16), Optional.empty(), Duration.ofSeconds(1), 3)).isEqualTo(2);
   }
 
   @Test
   void anExplicitPrefetchWinsOverTheStoreHintWhateverTheRunTimes() {
     assertThat(claimedByOneDispatch(hinting(16), Optional.of(3))).isEqualTo(2 + 3);
     assertThat(claimedByOneDispatch(hinting(16), Optional.of(0))).isEqualTo(2);
-    assertThat(claimedByOneDispatch(hinting(16), Optional.of(30), Duration.ofMillis(200), 1)).isEqualTo(2 + 30);
+    assertThat(claimedByOneDispatch(hinting(16), Optional.of(30), Duration.ofSeconds(1), 3)).isEqualTo(2 + 30);
   }
 
   @Test

@@ -27,6 +27,12 @@ public final class ManualDocket implements AutoCloseable {
     this.docket = docket;
     this.engine = Engines.of(docket);
     this.clock = clock;
+    // handlers' run times on the manual clock too: a handler that advances it has run that long
+    engine.useRunTimer(
+        () -> {
+          java.time.Instant now = clock.instant();
+          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        });
     engine.startWorkers();
   }
 

@@ -46,6 +46,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.Update;
 import org.jspecify.annotations.Nullable;
 
@@ -179,7 +180,7 @@ public final class JdbcJobStore implements JobStore {
             .bind("now", ts(claim.now()))
             .bind("node", claim.node().value())
             .bind("token", token);
-    bindNewOne(q, j, by);
+    bindNewJob(q, j, by);
     bindLease(q, claim.now(), claim.leaseDuration());
     Optional<ClaimedJob> stored =
         q.map(
@@ -238,7 +239,7 @@ public final class JdbcJobStore implements JobStore {
                     + " lease_token, lease_expires_at) VALUES (:id, :fn, :queue, 'RUNNING', :priority, :args, 1,"
                     + " :maxAttempts, :corr, :owner, :timeoutMs, :backoff, FALSE, :createdAt, :scheduledAt, :by, TRUE,"
                     + " :now, :node, :token, " + leaseUntil() + "))");
-    bindNewOne(q, j, by).bind("now", ts(claim.now())).bind("node", claim.node().value()).bind("token", token);
+    bindNewJob(q, j, by).bind("now", ts(claim.now())).bind("node", claim.node().value()).bind("token", token);
     bindLease(q, claim.now(), claim.leaseDuration());
     ClaimedJob claimed =
         q.map(
@@ -250,8 +251,8 @@ public final class JdbcJobStore implements JobStore {
     return new InsertedAndClaimed(List.of(new InsertResult(asStored(j), true)), List.of(claimed));
   }
 
-  /** Binds a new job's columns (as both single-job inserts name them). */
-  private static Query bindNewOne(Query q, NewJob j, String by) {
+  /** Binds a new job's columns, as the inserts name them (all but status and history_implicit). */
+  private static <S extends SqlStatement<S>> S bindNewJob(S q, NewJob j, String by) {
     return q.bind("id", j.id().value())
         .bind("fn", j.function())
         .bind("queue", j.queue())
@@ -468,21 +469,8 @@ public final class JdbcJobStore implements JobStore {
     PreparedBatch events = h.prepareBatch(EVENT_INSERT);
     boolean anyEvent = false;
     for (NewJob j : fresh) {
-      batch
-          .bind("id", j.id().value())
-          .bind("fn", j.function())
-          .bind("queue", j.queue())
+      bindNewJob(batch, j, by)
           .bind("status", j.status().name())
-          .bind("priority", j.priority())
-          .bind("args", json(j.args()))
-          .bind("maxAttempts", j.maxAttempts())
-          .bind("corr", j.correlationId().orElse(null))
-          .bind("owner", j.owner())
-          .bind("timeoutMs", j.timeout().map(Duration::toMillis).orElse(null))
-          .bind("backoff", j.backoff().map(dev.docket.Backoff::spec).orElse(null))
-          .bind("createdAt", ts(j.createdAt()))
-          .bind("scheduledAt", ts(j.scheduledAt()))
-          .bind("by", JobRows.truncate(by, 128))
           .bind("implicit", j.status() == JobStatus.QUEUED)
           .add();
       if (j.status() != JobStatus.QUEUED) {

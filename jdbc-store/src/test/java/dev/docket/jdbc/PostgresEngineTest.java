@@ -86,9 +86,9 @@ class PostgresEngineTest {
   }
 
   @Test
-  void onPostgresTheStoreHintsSixteenJobsPerWorkerAsOnH2() {
+  void onPostgresTheStoreHintsSixtyFourJobsPerWorker() {
     // the engine's adaptive buffer holds that many only for short jobs (PrefetchDefaultTest)
-    assertThat(store(pool()).prefetchPerWorker()).isEqualTo(16);
+    assertThat(store(pool()).prefetchPerWorker()).isEqualTo(64);
   }
 
   @Test

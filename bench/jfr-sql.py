@@ -4,9 +4,12 @@
 Usage: bench/jfr-sql.py recording.jfr [top=15]
 
 Prints, per SQL text (first 110 characters), the number of statements, their total and mean
-duration, hottest total first.
+duration, hottest total first. JFR_FROM / JFR_TO (wall-clock HH:MM:SS[.fff], as `jfr print` shows
+startTime) keep only the statements that started in that window, e.g. the first seconds of W5's
+minute: JFR_FROM=22:00:00 JFR_TO=22:00:02 bench/jfr-sql.py w5.jfr
 """
 import collections
+import os
 import re
 import subprocess
 import sys
@@ -18,13 +21,17 @@ proc = subprocess.Popen(["jfr", "print", "--events", "jdbi.statement", "--stack-
 count = collections.Counter()
 total = collections.Counter()
 dur = None
+start = ""
+window = (os.environ.get("JFR_FROM", ""), os.environ.get("JFR_TO", "99"))
 units = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1000.0}
 for line in proc.stdout:
     line = line.strip()
-    if line.startswith("duration = "):
+    if line.startswith("startTime = "):
+        start = line[len("startTime = "):]
+    elif line.startswith("duration = "):
         m = re.match(r"duration = ([\d.]+) (\w+)", line)
         dur = float(m.group(1)) * units.get(m.group(2), 1.0) if m else 0.0
-    elif line.startswith("sql = "):
+    elif line.startswith("sql = ") and window[0] <= start <= window[1]:
         sql = re.sub(r"\s+", " ", line[7:-1])[:110]
         count[sql] += 1
         total[sql] += dur or 0.0

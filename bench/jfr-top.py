@@ -6,8 +6,11 @@ Usage: bench/jfr-top.py recording.jfr [top=25] [thread-substring]
 Prints the hottest top frames (self time), the hottest frames anywhere on the stack (total
 time, each frame counted once per sample) restricted to dev.docket, and the share of samples by
 the package of the top frame. Uses `jfr print --events jdk.ExecutionSample --stack-depth 64`.
+JFR_FROM / JFR_TO (wall-clock HH:MM:SS[.fff], as `jfr print` shows startTime) keep only the
+samples taken in that window.
 """
 import collections
+import os
 import re
 import subprocess
 import sys
@@ -19,8 +22,12 @@ out = subprocess.run(
     ["jfr", "print", "--events", "jdk.ExecutionSample", "--stack-depth", "64", path],
     check=True, capture_output=True, text=True).stdout
 
+window = (os.environ.get("JFR_FROM", ""), os.environ.get("JFR_TO", "99"))
 samples = []  # (thread, [frames top first])
 for block in out.split("jdk.ExecutionSample {")[1:]:
+    t = re.search(r"startTime = (\S+)", block)
+    if t and not window[0] <= t.group(1) <= window[1]:
+        continue
     m = re.search(r'sampledThread = "([^"]*)"', block)
     thread = m.group(1) if m else "?"
     st = block.split("stackTrace = [", 1)

@@ -47,7 +47,9 @@ import java.util.concurrent.locks.LockSupport;
  * W3 backlog    : Docket, PostgreSQL: W1 with --w3-n jobs while --w3-backlog future and as many
  *                 finished jobs sit in its table; ratio to the same W1 on an empty table
  * W4 nodes      : Docket, PostgreSQL: 1, 2, 4 engines (8 workers each) share one database and
- *                 drain N; executed/s and duplicates
+ *                 drain N while engine 0 enqueues them; executed/s and duplicates
+ * W4P prefilled : as W4, but the N jobs are stored before the engines start, so the claims, not
+ *                 one engine's enqueue, set the pace; executed/s = N / (last start - engines' start)
  * W5 scheduler  : Docket (and Quartz with cron triggers): --w5-tasks tasks firing every minute;
  *                 over the --w5-minutes whole minutes after they are all created, the lateness
  *                 of each fire (its action's start minus the minute it fired for) p50/p95/p99/max;
@@ -212,7 +214,7 @@ public final class BenchMain {
           --systems docket,docket-2nodes,db-scheduler,jobrunr,quartz   systems (default: all; docket-2nodes =
                                                  submit on one node, run on another, PostgreSQL only)
           --dbs h2,postgres                              databases (default: both)
-          --workloads w1,w2[,w3,w4]                      workloads (default: w1,w2)
+          --workloads w1,w2[,w3,w4,w4p,w5]               workloads (default: w1,w2)
           --n 20000         W1/W4 jobs               --chunk 1000     batch size of the enqueue
           --reps 3          measured repetitions     --warmup 1       discarded warm-up runs
           --workers 8       workers per system       --timeout 60     seconds per measured run
@@ -257,7 +259,7 @@ public final class BenchMain {
 
   // ------------------------------------------------------------------ orchestration
 
-  /** What runs, one unit (one JVM when isolated) each: w1:db:system, w2:db:system, w3, w4:k. */
+  /** What runs, one unit (one JVM when isolated) each: w1:db:system, w2:db:system, w3, w4:k, w4p:k. */
   List<String> units() {
     List<String> units = new ArrayList<>();
     for (String w : o.workloads) {
@@ -274,6 +276,7 @@ public final class BenchMain {
         }
         case "w3" -> units.add("w3");
         case "w4" -> o.w4Nodes.forEach(k -> units.add("w4:" + k));
+        case "w4p" -> o.w4Nodes.forEach(k -> units.add("w4p:" + k));
         case "w5" -> {
           for (String db : o.dbs) {
             for (String sys : o.systems) {
@@ -302,6 +305,10 @@ public final class BenchMain {
       case "w4" -> {
         int k = Integer.parseInt(u[1]);
         cell("w4", "postgres", "docket x" + k, o.n, warm -> w4(k, warm));
+      }
+      case "w4p" -> {
+        int k = Integer.parseInt(u[1]);
+        cell("w4p", "postgres", "docket x" + k, o.n, warm -> w4Prefilled(k, warm));
       }
       case "w5" -> w5(u[1], u[2]);
       default -> throw new IllegalArgumentException("unknown unit " + unit);
@@ -604,6 +611,46 @@ public final class BenchMain {
             },
             o.n,
             warm);
+      } finally {
+        for (Docket d : engines) {
+          d.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * W4P: N jobs are stored first (by an engine that was never started, so it claims nothing),
+   * then k engines start together and drain them.
+   */
+  Sample w4Prefilled(int k, boolean warm) throws Exception {
+    try (BenchDb db = BenchDb.fresh("postgres", "w4p")) {
+      Recorder rec = Recorder.install(new Recorder(o.n));
+      try (Docket filler = DocketSystem.engine(DocketSystem.store(db, "filler"), o.workers)) {
+        for (int from = 0; from < o.n; from += o.chunk) {
+          List<JobRequest> batch = new ArrayList<>();
+          for (int i = from; i < Math.min(o.n, from + o.chunk); i++) {
+            batch.add(DocketSystem.request(i));
+          }
+          filler.jobs().submitAll(batch);
+        }
+      }
+      List<Docket> engines = new ArrayList<>();
+      try {
+        for (int i = 0; i < k; i++) {
+          engines.add(DocketSystem.engine(DocketSystem.store(db, "docket-" + i), o.workers));
+        }
+        long budget = TimeUnit.SECONDS.toNanos(warm ? o.warmupTimeoutS : o.timeoutS);
+        long t0 = System.nanoTime();
+        for (Docket d : engines) {
+          d.start();
+        }
+        boolean done = rec.await(budget);
+        long end = done ? rec.lastStartNanos() : System.nanoTime();
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("executed_per_s", rec.executed() / secs(end - t0));
+        m.put("duplicates", (double) rec.duplicates());
+        return new Sample(m, !done, done ? "" : "ran " + rec.executed() + " of " + o.n);
       } finally {
         for (Docket d : engines) {
           d.close();

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.docket.action.Action;
 import dev.docket.action.ActionContext;
 import dev.docket.action.MessageSender;
+import dev.docket.internal.engine.Engine;
+import dev.docket.internal.engine.Engines;
 import dev.docket.memory.InMemoryStore;
 import dev.docket.testkit.ManualDocket;
 import dev.docket.testkit.MutableClock;
@@ -85,12 +87,18 @@ class SchedulerTest {
   void eachFireEnqueuesOneJobThatRunsTheActionAsTheOwner() {
     ManualDocket m = manual(builder());
     ScheduledTask t = m.as(ALICE).scheduler().create(weekly());
-    at("2026-11-30T07:59:59Z");
+    at("2026-11-30T07:59:54Z"); // more than ScheduleService.FIRE_AHEAD (5 s) before 08:00
     assertThat(m.fireSchedules()).isZero();
-    at("2026-11-30T08:00:00.250Z");
+    at("2026-11-30T07:59:56Z"); // fired ahead: enqueued ready, due at 08:00
     assertThat(m.fireSchedules()).isEqualTo(1);
     assertThat(m.fireSchedules()).isZero();
     Job job = m.as(ALICE).jobs().byCorrelation(t.id().value(), 10).items().get(0);
+    assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(job.scheduledAt()).isEqualTo(Instant.parse("2026-11-30T08:00:00Z"));
+    m.runDueAndWait();
+    assertThat(sent).as("not before its time").isEmpty();
+    assertThat(m.jobs().get(job.id()).status()).isEqualTo(JobStatus.QUEUED);
+    at("2026-11-30T08:00:00.250Z");
     assertThat(job.function()).isEqualTo("send_message");
     assertThat(job.owner()).isEqualTo("alice");
     assertThat(job.correlationId()).contains(t.id().value());
@@ -105,6 +113,51 @@ class SchedulerTest {
     assertThat(after.lastJobId()).contains(job.id());
     assertThat(after.lastStatus()).contains(JobStatus.SUCCEEDED);
     assertThat(after.nextRunAt()).contains(Instant.parse("2026-12-07T08:00:00Z"));
+  }
+
+  @Test
+  void aFireEnqueuedAheadOfItsTimeCanBeCancelledByItsIdBeforeItRuns() {
+    ManualDocket m = manual(builder());
+    ScheduledTask t = m.as(ALICE).scheduler().create(weekly());
+    at("2026-11-30T07:59:58Z");
+    assertThat(m.fireSchedules()).isEqualTo(1);
+    JobId fire = JobId.of(t.id().value() + ":2026-11-30T08:00Z");
+    m.as(ALICE).jobs().cancel(fire);
+    at("2026-11-30T08:00:00.250Z");
+    m.runDueAndWait();
+    assertThat(sent).isEmpty();
+    assertThat(m.jobs().get(fire).status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(m.fireSchedules()).as("the next fire is next week's").isZero();
+    assertThat(m.scheduler().get(t.id()).nextRunAt()).contains(Instant.parse("2026-12-07T08:00:00Z"));
+  }
+
+  @Test
+  void theDispatcherWakesAtTheTimeOfAFireEnqueuedAhead() {
+    ManualDocket m = manual(builder().pollInterval(Duration.ofSeconds(30)));
+    m.scheduler().create(weekly());
+    Engine engine = Engines.of(m.docket());
+    at("2026-11-30T07:59:57Z");
+    assertThat(m.fireSchedules()).isEqualTo(1);
+    assertThat(m.runDue()).as("not due yet").isZero();
+    assertThat(engine.nextDispatchWait()).isEqualTo(Duration.ofSeconds(3)); // not the 30 s poll
+    at("2026-11-30T08:00:00Z");
+    assertThat(engine.nextDispatchWait()).isZero();
+    m.runDueAndWait();
+    assertThat(sent).hasSize(1);
+    assertThat(engine.nextDispatchWait()).as("the poll set at 07:59:57").isEqualTo(Duration.ofSeconds(27));
+  }
+
+  @Test
+  void aNodeThatDoesNotRunTheFiresQueueFiresAtTheTimeItself() {
+    ManualDocket m = manual(builder().workers("other", 1).scheduleQueue("fires"));
+    ScheduledTask t = m.scheduler().create(weekly());
+    at("2026-11-30T07:59:57Z");
+    assertThat(m.fireSchedules()).isZero();
+    at("2026-11-30T08:00:00Z");
+    assertThat(m.fireSchedules()).isEqualTo(1);
+    Job job = m.jobs().byCorrelation(t.id().value(), 10).items().get(0);
+    assertThat(job.queue()).isEqualTo("fires");
+    assertThat(job.scheduledAt()).isEqualTo(Instant.parse("2026-11-30T08:00:00Z"));
   }
 
   @Test

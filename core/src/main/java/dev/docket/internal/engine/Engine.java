@@ -85,6 +85,13 @@ public final class Engine {
   private final Map<JobId, RunningJob> running = new ConcurrentHashMap<>();
   private final AtomicLong runSequence = new AtomicLong();
   /** When the dispatcher next looks for due {@code SCHEDULED} jobs. */
+  /**
+   * When fires that this node's scheduler enqueued ahead become due (ScheduleService.FIRE_AHEAD):
+   * the dispatcher claims at each, since nothing in the store wakes it for a ready job that is not
+   * yet due.
+   */
+  private final java.util.concurrent.ConcurrentSkipListSet<Instant> firesDue =
+      new java.util.concurrent.ConcurrentSkipListSet<>();
   private final java.util.concurrent.atomic.AtomicReference<Instant> nextPromotion =
       new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
   private final Wakeup dispatchWakeup = new Wakeup();
@@ -163,11 +170,17 @@ public final class Engine {
             settings.scheduleQueue(),
             settings.defaultMaxAttempts(),
             settings.maxArgsBytes(),
+            // ahead only where this node claims the fires: it alone is woken at their time
+            () -> claiming && pools.containsKey(settings.scheduleQueue()) ? ScheduleService.FIRE_AHEAD : Duration.ZERO,
             fired -> {
               boolean wake = false;
+              Instant now = settings.clock().instant();
               for (dev.docket.spi.Fired f : fired) {
                 if (f.inserted() && f.job().isPresent()) {
                   publishChange(f.job().get(), null, "system", "fired by task " + f.task().id() + " for " + f.fireTime());
+                  if (f.job().get().scheduledAt().isAfter(now)) {
+                    firesDue.add(f.job().get().scheduledAt()); // fired ahead: claim it at its time
+                  }
                   wake = true;
                 }
               }
@@ -337,8 +350,21 @@ public final class Engine {
     if (r.mayHaveMore()) {
       return Duration.ZERO;
     }
+    return nextDispatchWait();
+  }
+
+  /**
+   * How long the dispatcher waits after a step that found nothing more: the poll interval, or less
+   * when a promotion or a fire that this node enqueued ahead is due sooner.
+   */
+  public Duration nextDispatchWait() {
     Duration wait = settings.pollInterval();
-    Duration untilPromotion = Duration.between(settings.clock().instant(), nextPromotion.get());
+    Instant next = nextPromotion.get();
+    Instant fire = firesDue.isEmpty() ? null : firesDue.first();
+    if (fire != null && fire.isBefore(next)) {
+      next = fire;
+    }
+    Duration untilPromotion = Duration.between(settings.clock().instant(), next);
     if (untilPromotion.compareTo(wait) < 0) {
       wait = untilPromotion.isNegative() ? Duration.ZERO : untilPromotion;
     }
@@ -363,7 +389,8 @@ public final class Engine {
     Duration wait = settings.pollInterval();
     Optional<Instant> due = schedules.nextDue();
     if (due.isPresent()) {
-      Duration until = Duration.between(settings.clock().instant(), due.get());
+      Duration until =
+          Duration.between(settings.clock().instant(), due.get().minus(schedules.ahead()));
       if (until.compareTo(wait) < 0) {
         wait = until.isNegative() ? Duration.ZERO : until;
       }
@@ -785,6 +812,10 @@ public final class Engine {
   /** Promotes due jobs and starts as many as there are free workers. */
   public DispatchResult dispatchOnce() {
     Instant now = settings.clock().instant();
+    for (Instant f = firesDue.isEmpty() ? null : firesDue.first(); f != null && !f.isAfter(now); ) {
+      firesDue.remove(f); // due now: the claims below take them
+      f = firesDue.isEmpty() ? null : firesDue.first();
+    }
     List<Job> promoted = List.of();
     if (!now.isBefore(nextPromotion.get())) {
       // promotion is global and cheap, but not free: run it when something is due, and once per

@@ -349,6 +349,16 @@ public abstract class StoreTck {
   }
 
   @Test
+  void aReadyJobDueLaterIsNotClaimedBeforeItsTime() {
+    // how the scheduler enqueues a fire ahead of its time (ScheduleService.FIRE_AHEAD)
+    NewJob fire = aJob().dueAt(T0.plusSeconds(5)).status(JobStatus.QUEUED).build();
+    NewJob now = aJob().build();
+    store.jobs().insertAll(List.of(fire, now), "system");
+    assertThat(claim("default", 10, T0.plusSeconds(4))).extracting(c -> c.job().id()).containsExactly(now.id());
+    assertThat(claim("default", 10, T0.plusSeconds(5))).extracting(c -> c.job().id()).containsExactly(fire.id());
+  }
+
+  @Test
   void claimHonoursLimitAndQueue() {
     for (int i = 0; i < 5; i++) {
       insert(aJob().queue("mail").build());

@@ -339,7 +339,7 @@ public final class Docket implements AutoCloseable {
      * starts its next job without waiting for a claim. Set, the buffer holds that many. By default
      * it adapts: about 50 ms of the queue's work at its handlers' recent run times, at most the
      * store's {@link dev.docket.spi.Store#prefetchPerWorker() hint} times the queue's workers
-     * (sixteen on H2 and PostgreSQL, four in memory), and four per worker until a handler has
+     * (64 on PostgreSQL, 16 on H2, 4 in memory), and four per worker until a handler has
      * returned. So short jobs are claimed many at a time, and long ones are not held back from
      * other nodes' idle workers. 0 claims only for idle workers (strict priority order, lower
      * throughput). Buffered jobs count as running and are held under this node's lease.

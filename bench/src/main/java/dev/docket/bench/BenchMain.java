@@ -602,13 +602,7 @@ public final class BenchMain {
         }
         Docket producer = engines.get(0);
         return drain(
-            (from, count) -> {
-              List<JobRequest> batch = new ArrayList<>(count);
-              for (int i = from; i < from + count; i++) {
-                batch.add(DocketSystem.request(i));
-              }
-              producer.jobs().submitAll(batch);
-            },
+            (from, count) -> producer.jobs().submitAll(DocketSystem.requests(from, count)),
             o.n,
             warm);
       } finally {
@@ -628,11 +622,7 @@ public final class BenchMain {
       Recorder rec = Recorder.install(new Recorder(o.n));
       try (Docket filler = DocketSystem.engine(DocketSystem.store(db, "filler"), o.workers)) {
         for (int from = 0; from < o.n; from += o.chunk) {
-          List<JobRequest> batch = new ArrayList<>();
-          for (int i = from; i < Math.min(o.n, from + o.chunk); i++) {
-            batch.add(DocketSystem.request(i));
-          }
-          filler.jobs().submitAll(batch);
+          filler.jobs().submitAll(DocketSystem.requests(from, Math.min(o.chunk, o.n - from)));
         }
       }
       List<Docket> engines = new ArrayList<>();

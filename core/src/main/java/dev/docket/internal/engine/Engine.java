@@ -84,7 +84,6 @@ public final class Engine {
   private final Map<String, WorkerPool> pools = new LinkedHashMap<>();
   private final Map<JobId, RunningJob> running = new ConcurrentHashMap<>();
   private final AtomicLong runSequence = new AtomicLong();
-  /** When the dispatcher next looks for due {@code SCHEDULED} jobs. */
   /**
    * When fires that this node's scheduler enqueued ahead become due (ScheduleService.FIRE_AHEAD):
    * the dispatcher claims at each, since nothing in the store wakes it for a ready job that is not
@@ -92,6 +91,7 @@ public final class Engine {
    */
   private final java.util.concurrent.ConcurrentSkipListSet<Instant> firesDue =
       new java.util.concurrent.ConcurrentSkipListSet<>();
+  /** When the dispatcher next looks for due {@code SCHEDULED} jobs. */
   private final java.util.concurrent.atomic.AtomicReference<Instant> nextPromotion =
       new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
   private final Wakeup dispatchWakeup = new Wakeup();
@@ -360,7 +360,7 @@ public final class Engine {
   public Duration nextDispatchWait() {
     Duration wait = settings.pollInterval();
     Instant next = nextPromotion.get();
-    Instant fire = firesDue.isEmpty() ? null : firesDue.first();
+    Instant fire = firesDue.ceiling(Instant.MIN); // the earliest, or null: never throws when empty
     if (fire != null && fire.isBefore(next)) {
       next = fire;
     }
@@ -812,10 +812,7 @@ public final class Engine {
   /** Promotes due jobs and starts as many as there are free workers. */
   public DispatchResult dispatchOnce() {
     Instant now = settings.clock().instant();
-    for (Instant f = firesDue.isEmpty() ? null : firesDue.first(); f != null && !f.isAfter(now); ) {
-      firesDue.remove(f); // due now: the claims below take them
-      f = firesDue.isEmpty() ? null : firesDue.first();
-    }
+    firesDue.headSet(now, true).clear(); // due now: the claims below take them
     List<Job> promoted = List.of();
     if (!now.isBefore(nextPromotion.get())) {
       // promotion is global and cheap, but not free: run it when something is due, and once per

@@ -28,6 +28,7 @@ import dev.docket.spi.FirePlan;
 import dev.docket.spi.Fired;
 import dev.docket.spi.NewTask;
 import dev.docket.spi.ScheduleStore;
+import dev.docket.spi.ScheduleStore.FireResult;
 import dev.docket.spi.ClaimRequest;
 import dev.docket.spi.Decided;
 import dev.docket.spi.PendingQuery;
@@ -53,6 +54,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -657,6 +659,18 @@ public final class InMemoryStore implements Store {
     }
 
     /** Changes state under the table's rule, keeps the indexes right and writes the event. */
+    /** Claims a job just inserted by a fire for the holding node (see ScheduleStore#fireDueAndHold). */
+    ClaimedJob holdInserted(JobId id, ClaimRequest hold, String token) {
+      Row r = s.rows.get(id);
+      r.attempts++;
+      r.startedAt = r.scheduledAt;
+      r.node = hold.node();
+      r.leaseToken = token;
+      r.leaseExpiresAt = hold.now().plus(hold.leaseDuration());
+      move(r, JobStatus.RUNNING, r.scheduledAt, "system", "attempt " + r.attempts + " on " + hold.node());
+      return new ClaimedJob(r.snapshot(), new Lease(r.id, hold.node(), token, r.leaseExpiresAt));
+    }
+
     private void move(Row r, JobStatus to, Instant at, String by, String detail) {
       JobStatus from = r.status;
       JobStatus.check(r.id, from, to);
@@ -920,8 +934,21 @@ public final class InMemoryStore implements Store {
 
     @Override
     public List<Fired> fireDue(Instant now, int limit, Function<ScheduledTask, FirePlan> planner) {
+      return fire(now, limit, planner, null).fired();
+    }
+
+    @Override
+    public FireResult fireDueAndHold(
+        Instant now, int limit, Function<ScheduledTask, FirePlan> planner, ClaimRequest hold) {
+      return fire(now, limit, planner, Objects.requireNonNull(hold, "hold"));
+    }
+
+    private FireResult fire(
+        Instant now, int limit, Function<ScheduledTask, FirePlan> planner, @Nullable ClaimRequest hold) {
       return s.locked(
           () -> {
+            List<ClaimedJob> held = new ArrayList<>();
+            String token = UUID.randomUUID().toString();
             List<TaskRow> due =
                 s.tasks.values().stream()
                     .filter(r -> r.task.enabled() && r.task.nextRunAt().isPresent() && !r.task.nextRunAt().get().isAfter(now))
@@ -936,9 +963,18 @@ public final class InMemoryStore implements Store {
               Optional<Job> job = Optional.empty();
               boolean inserted = false;
               if (plan.job().isPresent()) {
-                InsertResult ir = jobs.insertAll(List.of(plan.job().get()), "system").get(0);
+                NewJob n = plan.job().get();
+                InsertResult ir = jobs.insertAll(List.of(n), "system").get(0);
                 job = Optional.of(ir.job());
                 inserted = ir.inserted();
+                if (inserted
+                    && hold != null
+                    && held.size() < hold.limit()
+                    && n.status() == JobStatus.QUEUED
+                    && n.approval().isEmpty()
+                    && n.queue().equals(hold.queue())) {
+                  held.add(jobs.holdInserted(n.id(), hold, token));
+                }
               }
               r.task =
                   new ScheduledTask(
@@ -949,7 +985,7 @@ public final class InMemoryStore implements Store {
                       Optional.empty());
               out.add(new Fired(snapshot(r.task), fireTime, job, inserted));
             }
-            return out;
+            return new FireResult(out, held);
           });
     }
 

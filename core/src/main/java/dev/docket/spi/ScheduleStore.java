@@ -47,6 +47,29 @@ public interface ScheduleStore {
    */
   List<Fired> fireDue(Instant now, int limit, Function<ScheduledTask, FirePlan> planner);
 
+  /**
+   * As {@link #fireDue}, and the new jobs of {@code hold.queue()} (at most {@code hold.limit()},
+   * in the order of the fires, never a job whose id existed) are stored already claimed by {@code
+   * hold.node()}, for a node that runs them at their fire time without a claim then: {@code
+   * RUNNING}, first attempt, started at their due time ({@link NewJob#scheduledAt()}), leased from
+   * {@code hold.now()} for {@code hold.leaseDuration()} (by the store's lease clock), and with the
+   * history a claim at their due time would give them. {@link Fired#job()} reports each job as
+   * created ({@code QUEUED}); {@link FireResult#held()} has the claimed ones with their leases.
+   * The default holds nothing, which is always safe: the jobs then wait for a claim.
+   */
+  default FireResult fireDueAndHold(
+      Instant now, int limit, Function<ScheduledTask, FirePlan> planner, ClaimRequest hold) {
+    return new FireResult(fireDue(now, limit, planner), List.of());
+  }
+
+  /** What {@link #fireDueAndHold} carried out, and the jobs it stored claimed. */
+  record FireResult(List<Fired> fired, List<ClaimedJob> held) {
+    public FireResult {
+      fired = List.copyOf(fired);
+      held = List.copyOf(held);
+    }
+  }
+
   /** The earliest next fire time among enabled tasks. */
   Optional<Instant> nextDue();
 }

@@ -76,6 +76,8 @@ public final class Engine {
   static final int ACK_QUEUE = 256;
   /** Most outcomes the acker stores in one call. */
   static final int ACK_BATCH = 512;
+  /** How long after its fire time a held fire's job may wait for a worker before it is given back. */
+  static final Duration HOLD_GRACE = WorkerPool.HELD_WORK;
   /** Pause of a loop after the store failed, before it tries again. */
   static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
 
@@ -91,6 +93,17 @@ public final class Engine {
    */
   private final java.util.concurrent.ConcurrentSkipListSet<Instant> firesDue =
       new java.util.concurrent.ConcurrentSkipListSet<>();
+  /**
+   * Fires' jobs that the store stored claimed by this node ahead of their time
+   * (ScheduleStore#fireDueAndHold), earliest first: the dispatcher hands each to a worker at its
+   * time, with no claim then; what is not started {@link #HOLD_GRACE} after its time goes back to
+   * the queue for any node. They are in {@link #running} too (cancel, close). Guarded by itself.
+   */
+  private final java.util.PriorityQueue<RunningJob> heldFires =
+      new java.util.PriorityQueue<>(
+          java.util.Comparator.comparing((RunningJob r) -> r.job.scheduledAt()).thenComparingLong(r -> r.sequence));
+  /** The fire time whose queue pause state the dispatcher last read before starting held jobs. */
+  private volatile Instant pauseCheckedFor = Instant.MIN;
   /** When the dispatcher next looks for due {@code SCHEDULED} jobs. */
   private final java.util.concurrent.atomic.AtomicReference<Instant> nextPromotion =
       new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
@@ -172,10 +185,11 @@ public final class Engine {
             settings.maxArgsBytes(),
             // ahead only where this node claims the fires: it alone is woken at their time
             () -> claiming && pools.containsKey(settings.scheduleQueue()) ? ScheduleService.FIRE_AHEAD : Duration.ZERO,
-            fired -> {
+            this::holdRequest,
+            result -> {
               boolean wake = false;
               Instant now = settings.clock().instant();
-              for (dev.docket.spi.Fired f : fired) {
+              for (dev.docket.spi.Fired f : result.fired()) {
                 if (f.inserted() && f.job().isPresent()) {
                   publishChange(f.job().get(), null, "system", "fired by task " + f.task().id() + " for " + f.fireTime());
                   if (f.job().get().scheduledAt().isAfter(now)) {
@@ -184,10 +198,142 @@ public final class Engine {
                   wake = true;
                 }
               }
+              hold(result.held(), now); // after their creation events
               if (wake) {
                 dispatchWakeup.signal();
               }
             });
+  }
+
+  /**
+   * What the scheduler may ask the store to store claimed for this node with the fires it carries
+   * out ahead (null: nothing): only where the fires run here, up to the pool's hold target. The
+   * lease covers the wait until the fire time, so heartbeats leave held jobs alone until then.
+   */
+  private @Nullable ClaimRequest holdRequest(Instant now) {
+    WorkerPool pool = pools.get(settings.scheduleQueue());
+    if (pool == null || !claiming || !dispatching && !manualHold || closed.get()) {
+      return null;
+    }
+    int room;
+    synchronized (heldFires) {
+      room = pool.holdTarget() - heldFires.size();
+    }
+    return room <= 0
+        ? null
+        : new ClaimRequest(
+            settings.nodeId(), pool.queue, room, now, settings.leaseDuration().plus(ScheduleService.FIRE_AHEAD));
+  }
+
+  /** Whether an engine driven step by step (no loops) holds fires too, for tests. */
+  private volatile boolean manualHold;
+
+  /** Lets an engine driven step by step, without its loops, hold fires' jobs like a started one. */
+  public void holdFiresWhenManual(boolean hold) {
+    this.manualHold = hold;
+  }
+
+  /** Keeps the jobs a fire stored claimed for this node until their time (or gives them back if closing). */
+  private void hold(List<ClaimedJob> held, Instant now) {
+    if (held.isEmpty()) {
+      return;
+    }
+    List<RunningJob> runs = new ArrayList<>(held.size());
+    for (ClaimedJob c : held) {
+      RunningJob r = new RunningJob(c.job(), c.lease(), runSequence.incrementAndGet());
+      r.heldFor = c.job().scheduledAt();
+      runs.add(r);
+    }
+    boolean open = closeBarrier.readLock().tryLock();
+    try {
+      for (RunningJob r : runs) {
+        running.put(r.job.id(), r);
+      }
+      if (!open || closed.get()) {
+        for (RunningJob r : runs) {
+          finish(r, new Outcome.Released("engine " + settings.nodeId() + " shut down before the fire time"));
+        }
+        return;
+      }
+      synchronized (heldFires) {
+        heldFires.addAll(runs);
+      }
+      for (RunningJob r : runs) {
+        firesDue.add(r.heldFor);
+        firesDue.add(r.heldFor.plus(HOLD_GRACE)); // to give back what no worker took by then
+      }
+    } finally {
+      if (open) {
+        closeBarrier.readLock().unlock();
+      }
+    }
+    log.debug("{} fire job(s) held for their time, the first at {}", runs.size(), runs.get(0).heldFor);
+  }
+
+  /**
+   * Hands the held fires' jobs that are due to free workers of {@code pool}, gives back those
+   * that waited {@link #HOLD_GRACE} past their time, or all that are due while the queue is paused;
+   * returns how many it handed over, negated when due ones are left (no free worker).
+   */
+  private int launchDueHeld(WorkerPool pool, Instant now) {
+    List<RunningJob> launch = new ArrayList<>();
+    List<RunningJob> giveBack = new ArrayList<>();
+    Instant firstDue;
+    synchronized (heldFires) {
+      RunningJob first = heldFires.peek();
+      if (first == null || first.job.scheduledAt().isAfter(now)) {
+        return 0;
+      }
+      firstDue = first.job.scheduledAt();
+    }
+    boolean paused = false;
+    if (firstDue.isAfter(pauseCheckedFor)) {
+      // once per fire time: a queue paused before the fire time holds its held jobs too
+      paused = store.admin().pausedQueues().contains(pool.queue);
+      pauseCheckedFor = paused ? Instant.MIN : firstDue;
+    }
+    boolean left;
+    synchronized (heldFires) {
+      while (paused && !heldFires.isEmpty() && !heldFires.peek().job.scheduledAt().isAfter(now)) {
+        giveBack.add(heldFires.poll());
+      }
+      int free = pool.takeSlots(heldFires.size());
+      while (!heldFires.isEmpty() && !heldFires.peek().job.scheduledAt().isAfter(now)) {
+        RunningJob r = heldFires.peek();
+        if (r.finalized.get()) {
+          heldFires.poll(); // cancelled, say
+        } else if (now.isAfter(r.job.scheduledAt().plus(HOLD_GRACE))) {
+          giveBack.add(heldFires.poll());
+        } else if (launch.size() < free) {
+          launch.add(heldFires.poll());
+        } else {
+          break;
+        }
+      }
+      pool.releaseSlots(free - launch.size());
+      RunningJob next = heldFires.peek();
+      left = next != null && !next.job.scheduledAt().isAfter(now);
+    }
+    for (RunningJob r : giveBack) {
+      r.heldFor = null;
+      finish(r, new Outcome.Released("not started on " + settings.nodeId() + " within " + HOLD_GRACE + " of its fire time"));
+    }
+    for (RunningJob r : launch) {
+      r.heldFor = null;
+      launchRun(pool, r, true);
+    }
+    return left ? -launch.size() - 1 : launch.size();
+  }
+
+  /** Takes a job out of the held fires if it is there; returns whether it was. */
+  private boolean unhold(RunningJob r) {
+    synchronized (heldFires) {
+      if (!heldFires.remove(r)) {
+        return false;
+      }
+    }
+    r.heldFor = null;
+    return true;
   }
 
   /** The admin operations and metrics. */
@@ -281,7 +427,11 @@ public final class Engine {
               @Override
               public void cancelRequested(JobId jobId) {
                 RunningJob r = running.get(jobId);
-                if (r != null && r.requestCancel(settings.clock().instant())) {
+                if (r != null && unhold(r)) {
+                  r.requestCancel(settings.clock().instant());
+                  finish(r, new Outcome.Cancelled("cancelled before its fire time"));
+                  log.info("job {}: cancelled on another node before its fire time", jobId);
+                } else if (r != null && r.requestCancel(settings.clock().instant())) {
                   log.info("job {}: cancel requested on another node", jobId);
                   watchdogWakeup.signal();
                 }
@@ -436,6 +586,15 @@ public final class Engine {
     closeBarrier.writeLock().lock(); // waits for submits between their claim and their launch
     closeBarrier.writeLock().unlock();
     try {
+      List<RunningJob> held;
+      synchronized (heldFires) {
+        held = new ArrayList<>(heldFires);
+        heldFires.clear();
+      }
+      for (RunningJob r : held) {
+        r.heldFor = null;
+        finish(r, new Outcome.Released("engine " + settings.nodeId() + " shut down before the fire time"));
+      }
       for (WorkerPool p : pools.values()) {
         for (WorkerPool.Task t : p.shutdownAndDrain()) {
           p.releaseSlot();
@@ -756,7 +915,12 @@ public final class Engine {
         store.jobs().requestCancel(id, now, p.id()).orElseThrow(() -> new JobNotFoundException(id));
     if (after.status() == JobStatus.RUNNING) {
       RunningJob r = running.get(id);
-      if (r != null && r.requestCancel(now)) {
+      if (r != null && unhold(r)) {
+        // held for its fire time, never started: it ends now, not at its time
+        r.requestCancel(now);
+        finish(r, new Outcome.Cancelled("cancelled before its fire time"));
+        log.info("job {}: cancelled by {} before its fire time", id, p.id());
+      } else if (r != null && r.requestCancel(now)) {
         log.info("job {}: cancel requested by {}", id, p.id());
         watchdogWakeup.signal();
       }
@@ -833,6 +997,14 @@ public final class Engine {
     if (claiming) {
       boolean mayRemain = false;
       for (WorkerPool pool : pools.values()) {
+        if (pool.queue.equals(settings.scheduleQueue())) {
+          int held = launchDueHeld(pool, now);
+          startedNow += held < 0 ? -held - 1 : held;
+          if (held < 0) {
+            mayRemain = true;
+            continue; // every free worker has a held job
+          }
+        }
         int free = pool.freeSlots();
         if (free == 0 || !pool.worthClaiming()) {
           mayRemain = true; // not looked at: its queue may hold ready jobs
@@ -879,9 +1051,13 @@ public final class Engine {
   private void launch(WorkerPool pool, ClaimedJob c, Instant now, boolean slotHeld) {
     RunningJob r = new RunningJob(c.job(), c.lease(), runSequence.incrementAndGet());
     running.put(c.job().id(), r);
-    publishChange(c.job(), JobStatus.QUEUED, "system", "attempt " + c.job().attempts());
+    launchRun(pool, r, slotHeld);
+  }
+
+  private void launchRun(WorkerPool pool, RunningJob r, boolean slotHeld) {
+    publishChange(r.job, JobStatus.QUEUED, "system", "attempt " + r.job.attempts());
     if (!slotHeld && !pool.takeSlot()) {
-      running.remove(c.job().id(), r);
+      running.remove(r.job.id(), r);
       finish(r, new Outcome.Released("no free worker"));
       return;
     }
@@ -889,7 +1065,7 @@ public final class Engine {
       pool.execute(new WorkerPool.Task(r, () -> work(pool, r)));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       pool.releaseSlot();
-      running.remove(c.job().id(), r);
+      running.remove(r.job.id(), r);
       finish(r, new Outcome.Released("engine shutting down"));
     }
   }
@@ -1220,7 +1396,14 @@ public final class Engine {
     Instant now = settings.clock().instant();
     store.nodes().heartbeat(settings.nodeId(), now, busyWorkers(), totalWorkers());
     long before = runSequence.get();
-    java.util.Set<JobId> mine = java.util.Set.copyOf(running.keySet());
+    // held fires' jobs are leased until after their fire time: extended from then on only
+    java.util.Set<JobId> mine = new java.util.HashSet<>();
+    for (RunningJob r : running.values()) {
+      Instant heldFor = r.heldFor;
+      if (heldFor == null || !heldFor.isAfter(now)) {
+        mine.add(r.job.id());
+      }
+    }
     LeaseCheck check =
         mine.isEmpty()
             ? new LeaseCheck(java.util.Set.of(), java.util.Set.of())
@@ -1278,8 +1461,16 @@ public final class Engine {
     schedulerWakeup.signal();
   }
 
+  /** Attempts this node holds: running, buffered, or ending (fires' jobs held for their time not counted). */
   public int runningCount() {
-    return running.size();
+    return (int) running.values().stream().filter(r -> r.heldFor == null).count();
+  }
+
+  /** Fires' jobs this node holds for their fire time, not yet handed to a worker. */
+  public int heldCount() {
+    synchronized (heldFires) {
+      return heldFires.size();
+    }
   }
 
   /** Where handlers' run times come from (nanoseconds): the monotonic clock. */
@@ -1308,7 +1499,7 @@ public final class Engine {
 
   /** Claimed jobs whose handler has not started yet (buffered, or just handed to a worker). */
   public int unstartedCount() {
-    return (int) running.values().stream().filter(r -> !r.isStarted()).count();
+    return (int) running.values().stream().filter(r -> !r.isStarted() && r.heldFor == null).count();
   }
 
   public int busyWorkers() {

@@ -25,6 +25,11 @@ final class RunningJob {
   private volatile @Nullable Instant cancelRequestedAt;
   private volatile boolean timedOut;
   private volatile boolean leaseLost;
+  /**
+   * While the job is a fire's job held by this node for its fire time (stored claimed by the
+   * fire, not yet handed to a worker): that time. Null otherwise.
+   */
+  volatile @Nullable Instant heldFor;
 
   RunningJob(Job job, Lease lease, long sequence) {
     this.job = job;

@@ -94,6 +94,29 @@ final class WorkerPool {
     return (int) Math.min(prefetch, jobs);
   }
 
+  /**
+   * How many fires' jobs this pool may hold for their fire time (see Engine): what it can start
+   * within {@link #HELD_WORK} at the handlers' mean run time, at most {@link #MAX_HELD}; with
+   * no run time known yet, {@link #MAX_HELD} (what is not started {@link #HELD_WORK} after its
+   * time goes back to the queue). A fixed buffer holds at most its {@code prefetch}.
+   */
+  int holdTarget() {
+    if (!adaptive) {
+      return Math.min(prefetch, MAX_HELD);
+    }
+    long mean = meanRunNanos;
+    if (mean <= 0) {
+      return MAX_HELD;
+    }
+    return (int) Math.min(MAX_HELD, Math.max(size, (long) size * HELD_WORK.toNanos() / mean));
+  }
+
+  /** How much work a pool holds of the fires due at one time; see {@link #holdTarget()}. */
+  static final Duration HELD_WORK = Duration.ofSeconds(1);
+
+  /** Most fires' jobs a pool holds for their time. */
+  static final int MAX_HELD = 10_000;
+
   /** Records how long a handler ran (nanoseconds, monotonic), for an adaptive buffer. */
   void recordRun(long ranNanos) {
     long nanos = Math.max(0, ranNanos);

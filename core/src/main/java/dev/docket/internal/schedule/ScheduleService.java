@@ -18,9 +18,11 @@ import dev.docket.internal.action.ActionJobHandler;
 import dev.docket.internal.json.Json;
 import dev.docket.internal.security.Access;
 import dev.docket.spi.FirePlan;
+import dev.docket.spi.ClaimRequest;
 import dev.docket.spi.Fired;
 import dev.docket.spi.NewJob;
 import dev.docket.spi.NewTask;
+import dev.docket.spi.ScheduleStore;
 import dev.docket.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +33,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +72,9 @@ public final class ScheduleService {
   private final String queue;
   private final int maxAttempts;
   private final int maxArgsBytes;
-  private final Consumer<List<Fired>> onFired;
+  private final Consumer<ScheduleStore.FireResult> onFired;
   private final Supplier<Duration> ahead;
+  private final Function<Instant, @Nullable ClaimRequest> hold;
   private final Map<String, CronSchedule> parsed = new ConcurrentHashMap<>();
 
   public ScheduleService(
@@ -80,7 +85,8 @@ public final class ScheduleService {
       int maxAttempts,
       int maxArgsBytes,
       Supplier<Duration> ahead,
-      Consumer<List<Fired>> onFired) {
+      Function<Instant, @Nullable ClaimRequest> hold,
+      Consumer<ScheduleStore.FireResult> onFired) {
     this.store = store;
     this.clock = clock;
     this.actions = actions;
@@ -89,6 +95,7 @@ public final class ScheduleService {
     this.maxArgsBytes = maxArgsBytes;
     this.onFired = onFired;
     this.ahead = ahead;
+    this.hold = hold;
   }
 
   // ------------------------------------------------------------------ the API
@@ -222,11 +229,18 @@ public final class ScheduleService {
 
   /**
    * Fires the tasks due within {@link #ahead()}; returns how many fires were carried out (skips
-   * included).
+   * included). Where the engine asks for it ({@code hold}), the store stores some of the fires'
+   * jobs claimed by this node, which starts them at their time without a claim then.
    */
   public int fireOnce() {
     Instant now = clock.instant();
-    List<Fired> fired = store.schedules().fireDue(now.plus(ahead()), FIRE_BATCH, t -> plan(t, now));
+    @Nullable ClaimRequest h = hold.apply(now);
+    ScheduleStore.FireResult result =
+        h == null
+            ? new ScheduleStore.FireResult(
+                store.schedules().fireDue(now.plus(ahead()), FIRE_BATCH, t -> plan(t, now)), List.of())
+            : store.schedules().fireDueAndHold(now.plus(ahead()), FIRE_BATCH, t -> plan(t, now), h);
+    List<Fired> fired = result.fired();
     if (!fired.isEmpty()) {
       for (Fired f : fired) {
         if (f.job().isEmpty()) {
@@ -235,7 +249,7 @@ public final class ScheduleService {
           log.debug("scheduled task {}: fire {} enqueued job {}", f.task().id(), f.fireTime(), f.job().get().id());
         }
       }
-      onFired.accept(fired);
+      onFired.accept(result);
     }
     return fired.size();
   }

@@ -41,6 +41,7 @@ import dev.docket.spi.LeaseCheck;
 import dev.docket.spi.NewJob;
 import dev.docket.spi.NodeInfo;
 import dev.docket.spi.Outcome;
+import dev.docket.spi.ScheduleStore;
 import dev.docket.spi.Store;
 import dev.docket.testkit.MutableClock;
 import java.time.Duration;
@@ -1735,6 +1736,116 @@ public abstract class StoreTck {
       store.schedules().fireDue(T0, 10, t -> new FirePlan(everyMinute(t).job(), Optional.empty()));
       assertThat(store.schedules().find(n.id()).orElseThrow().nextRunAt()).isEmpty();
       assertThat(store.schedules().fireDue(T0.plusSeconds(999_999), 10, this::everyMinute)).isEmpty();
+    }
+
+    /** As the scheduler plans a fire: ready, due at the fire time, in {@code queue}. */
+    private FirePlan readyAtFire(ScheduledTask t, String queue) {
+      Instant fire = t.nextRunAt().orElseThrow();
+      NewJob job =
+          aJob()
+              .id(t.id().value() + "-" + fire.getEpochSecond())
+              .function(t.action())
+              .queue(queue)
+              .owner(t.owner())
+              .correlationId(t.id().value())
+              .createdAt(T0)
+              .dueAt(fire)
+              .status(JobStatus.QUEUED)
+              .build();
+      return new FirePlan(Optional.of(job), Optional.of(fire.plusSeconds(60)));
+    }
+
+    /** A fire's job held for the firing node is stored as a claim at its fire time would leave it. */
+    @Test
+    void aFireStoresUpToTheLimitOfItsJobsClaimedForTheFiringNode() {
+      NewTask first = dueAt(T0.plusSeconds(60));
+      NewTask second = dueAt(T0.plusSeconds(61));
+      NewTask third = dueAt(T0.plusSeconds(62));
+      for (NewTask n : List.of(first, second, third)) {
+        store.schedules().insert(n);
+      }
+      Instant now = T0.plusSeconds(57);
+      ScheduleStore.FireResult r =
+          store.schedules()
+              .fireDueAndHold(T0.plusSeconds(62), 10, t -> readyAtFire(t, "default"), new ClaimRequest(NODE_A, "default", 2, now, LEASE));
+
+      assertThat(r.fired()).extracting(f -> f.task().id()).containsExactly(first.id(), second.id(), third.id());
+      assertThat(r.fired()).allSatisfy(f -> {
+        assertThat(f.inserted()).isTrue();
+        assertThat(f.job().orElseThrow().status()).as("reported as created").isEqualTo(JobStatus.QUEUED);
+      });
+      assertThat(r.held()).extracting(c -> c.job().correlationId().orElseThrow())
+          .containsExactly(first.id().value(), second.id().value());
+      for (ClaimedJob c : r.held()) {
+        Job stored = store.jobs().find(c.job().id()).orElseThrow();
+        assertThat(stored).isEqualTo(c.job());
+        assertThat(stored.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(stored.attempts()).isEqualTo(1);
+        assertThat(stored.startedAt()).contains(stored.scheduledAt());
+        assertThat(stored.node()).contains(NODE_A);
+        assertThat(c.lease().node()).isEqualTo(NODE_A);
+        assertThat(c.lease().token()).isNotBlank();
+        assertThat(c.lease().expiresAt()).isEqualTo(now.plus(LEASE));
+        assertThat(store.schedules().find(TaskId.of(stored.correlationId().orElseThrow())).orElseThrow().lastStatus())
+            .contains(JobStatus.RUNNING);
+      }
+      JobId thirdJob = r.fired().get(2).job().orElseThrow().id();
+      assertThat(store.jobs().find(thirdJob).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+
+      // another node's claim at the fire times takes only the job not held
+      assertThat(store.jobs().claim(new ClaimRequest(NODE_B, "default", 10, T0.plusSeconds(62), LEASE)))
+          .extracting(c -> c.job().id())
+          .containsExactly(thirdJob);
+
+      // a held job ends with its lease, and its history shows its start at its fire time
+      ClaimedJob held = r.held().get(0);
+      assertThat(store.jobs().complete(held.lease(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0.plusSeconds(60)))
+          .hasValueSatisfying(j -> assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED));
+      List<JobEvent> events = store.jobs().events(held.job().id());
+      assertThat(events).extracting(JobEvent::to).containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED);
+      assertThat(events.get(0).at()).isEqualTo(T0);
+      assertThat(events.get(1).at()).isEqualTo(T0.plusSeconds(60));
+      assertHistoryFollowsTable(held.job().id());
+    }
+
+    @Test
+    void aHeldJobWhoseNodeDiedIsTakenBackWhenItsLeaseEnds() {
+      NewTask n = dueAt(T0.plusSeconds(5));
+      store.schedules().insert(n);
+      ClaimedJob held =
+          store.schedules()
+              .fireDueAndHold(T0.plusSeconds(5), 10, t -> readyAtFire(t, "default"), new ClaimRequest(NODE_A, "default", 10, T0, LEASE))
+              .held()
+              .get(0);
+      assertThat(store.jobs().reclaimExpired(T0.plus(LEASE), 10)).isEmpty();
+      assertThat(store.jobs().reclaimExpired(T0.plus(LEASE).plusSeconds(1), 10))
+          .extracting(Job::id)
+          .containsExactly(held.job().id());
+      assertThat(store.jobs().complete(held.lease(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0.plusSeconds(31)))
+          .as("the dead node's lease no longer counts")
+          .isEmpty();
+      assertHistoryFollowsTable(held.job().id());
+    }
+
+    @Test
+    void aFireHoldsNeitherAJobWhoseIdExistedNorOneOfAnotherQueue() {
+      NewTask existed = dueAt(T0);
+      NewTask elsewhere = dueAt(T0);
+      NewTask fresh = dueAt(T0);
+      for (NewTask n : List.of(existed, elsewhere, fresh)) {
+        store.schedules().insert(n);
+      }
+      insert(aJob().id(existed.id().value() + "-" + T0.getEpochSecond()).owner("alice").build());
+      ScheduleStore.FireResult r =
+          store.schedules()
+              .fireDueAndHold(T0, 10, t -> readyAtFire(t, t.id().equals(elsewhere.id()) ? "mail" : "default"),
+                  new ClaimRequest(NODE_A, "default", 10, T0, LEASE));
+      assertThat(r.fired()).hasSize(3);
+      assertThat(r.held()).extracting(c -> c.job().correlationId().orElseThrow()).containsExactly(fresh.id().value());
+      Job old = store.jobs().find(JobId.of(existed.id().value() + "-" + T0.getEpochSecond())).orElseThrow();
+      assertThat(old.status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(old.attempts()).isZero();
+      assertThat(claim("mail", 10, T0)).hasSize(1);
     }
 
     @Test

@@ -271,7 +271,7 @@ public final class JdbcJobStore implements JobStore {
 
   /** The insert, then the claim, in the caller's transaction {@code h}. */
   private InsertedAndClaimed insertAllAndClaimIn(Handle h, List<NewJob> jobs, String by, ClaimRequest claim) {
-    List<InsertResult> inserted = insertAllIn(h, jobs, by, claim.queue());
+    List<InsertResult> inserted = insertAllIn(h, jobs, by, claim.queue(), null);
     List<ClaimedJob> claimed = claimIn(h, claim);
     if (claimed.size() >= claim.limit() && inserted.stream().anyMatch(r -> r.inserted()
         && r.job().status() == JobStatus.QUEUED && r.job().queue().equals(claim.queue()))) {
@@ -298,11 +298,61 @@ public final class JdbcJobStore implements JobStore {
   }
 
   List<InsertResult> insertAllIn(Handle h, List<NewJob> jobs, String by) {
-    return insertAllIn(h, jobs, by, null);
+    return insertAllIn(h, jobs, by, null, null);
+  }
+
+  /**
+   * Jobs an insert stores claimed for a node (a fire's, see ScheduleStore#fireDueAndHold): {@code
+   * ids} get {@code RUNNING}, a first attempt started at their due time, and the lease.
+   */
+  record Hold(ClaimRequest request, String token, Set<JobId> ids) {}
+
+  /**
+   * As {@link #insertAllIn(Handle, List, String)}, with up to {@code hold.limit()} of the new
+   * ready jobs of {@code hold.queue()} (in order, never one whose id existed) stored claimed by
+   * {@code hold.node()}; adds those to {@code heldOut}.
+   */
+  List<InsertResult> insertAllHolding(
+      Handle h, List<NewJob> jobs, String by, ClaimRequest hold, List<ClaimedJob> heldOut) {
+    Set<JobId> ids = new LinkedHashSet<>();
+    for (NewJob j : jobs) {
+      if (ids.size() < hold.limit()
+          && j.status() == JobStatus.QUEUED
+          && j.approval().isEmpty()
+          && j.queue().equals(hold.queue())) {
+        ids.add(j.id());
+      }
+    }
+    Hold held = new Hold(hold, UUID.randomUUID().toString(), ids);
+    List<InsertResult> out = insertAllIn(h, jobs, by, null, ids.isEmpty() ? null : held);
+    List<JobId> stored = new ArrayList<>();
+    for (InsertResult r : out) {
+      if (r.inserted() && ids.contains(r.job().id())) {
+        stored.add(r.job().id());
+      }
+    }
+    // read back as stored, with the leases as the database computed them
+    Map<JobId, ClaimedJob> rows = new HashMap<>();
+    for (List<String> chunk : chunks(stored)) {
+      h.createQuery("SELECT " + COLUMNS + ", lease_expires_at FROM <prefix>jobs WHERE id IN (<ids>)"
+                  + " AND status = 'RUNNING' AND lease_token = :token")
+          .bindList("ids", chunk)
+          .bind("token", held.token())
+          .map((rs, ctx) -> {
+            Job j = JobRows.JOB.map(rs, ctx);
+            return new ClaimedJob(j, new Lease(j.id(), hold.node(), held.token(), JobRows.instant(rs, "lease_expires_at")));
+          })
+          .forEach(c -> rows.put(c.job().id(), c));
+    }
+    for (JobId id : stored) {
+      heldOut.add(java.util.Objects.requireNonNull(rows.get(id), "held job " + id + " not read back"));
+    }
+    return out;
   }
 
   /** Inserts and signals every queue that got ready jobs, except {@code quiet} (the caller decides). */
-  private List<InsertResult> insertAllIn(Handle h, List<NewJob> jobs, String by, @Nullable String quiet) {
+  private List<InsertResult> insertAllIn(
+      Handle h, List<NewJob> jobs, String by, @Nullable String quiet, @Nullable Hold hold) {
     Map<JobId, NewJob> first = new LinkedHashMap<>();
     for (NewJob j : jobs) {
       NewJob earlier = first.putIfAbsent(j.id(), j);
@@ -315,7 +365,9 @@ public final class JdbcJobStore implements JobStore {
     for (int i = 0; i < batch.size(); i += CHUNK) {
       List<NewJob> chunk = batch.subList(i, Math.min(batch.size(), i + CHUNK));
       inserted.addAll(
-          db.dialect() instanceof Dialect.Postgres ? insertChunkPg(h, chunk, by) : insertChunkH2(h, chunk, by));
+          db.dialect() instanceof Dialect.Postgres
+              ? insertChunkPg(h, chunk, by, hold)
+              : insertChunkH2(h, chunk, by, hold));
     }
     // ids that were there already (or that a concurrent transaction inserted first): same owner only
     List<JobId> existing = first.keySet().stream().filter(id -> !inserted.contains(id)).toList();
@@ -332,8 +384,8 @@ public final class JdbcJobStore implements JobStore {
     for (NewJob j : first.values()) {
       if (inserted.contains(j.id())) {
         rows.put(j.id(), asStored(j));
-        if (j.status() == JobStatus.QUEUED) {
-          readyQueues.add(j.queue());
+        if (j.status() == JobStatus.QUEUED && (hold == null || !hold.ids().contains(j.id()))) {
+          readyQueues.add(j.queue()); // a held job is claimed already: nobody else need look
         }
       }
     }
@@ -382,8 +434,9 @@ public final class JdbcJobStore implements JobStore {
    * PostgreSQL: a whole chunk in one statement (arrays unnested), duplicates skipped by {@code ON
    * CONFLICT}, history rows written by the same statement.
    */
-  private Set<JobId> insertChunkPg(Handle h, List<NewJob> chunk, String by) {
+  private Set<JobId> insertChunkPg(Handle h, List<NewJob> chunk, String by, @Nullable Hold hold) {
     int n = chunk.size();
+    Boolean[] held = new Boolean[n];
     String[] ids = new String[n];
     String[] fns = new String[n];
     String[] queues = new String[n];
@@ -412,27 +465,35 @@ public final class JdbcJobStore implements JobStore {
       backoffs[i] = j.backoff().map(dev.docket.Backoff::spec).orElse(null);
       created[i] = ts(j.createdAt()).toString();
       scheduled[i] = ts(j.scheduledAt()).toString();
+      held[i] = hold != null && hold.ids().contains(j.id());
     }
     String sql =
         "WITH input AS (SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:fns AS varchar[]),"
             + " CAST(:queues AS varchar[]), CAST(:statuses AS varchar[]), CAST(:priorities AS int[]),"
             + " CAST(:args AS text[]), CAST(:maxAttempts AS int[]), CAST(:corrs AS varchar[]),"
             + " CAST(:owners AS varchar[]), CAST(:timeouts AS bigint[]), CAST(:backoffs AS varchar[]),"
-            + " CAST(:created AS text[]), CAST(:scheduled AS text[]))"
+            + " CAST(:created AS text[]), CAST(:scheduled AS text[]), CAST(:held AS boolean[]))"
             + " AS t(id, fn, queue, status, priority, args, max_attempts, corr, owner, timeout_ms, backoff,"
-            + " created_at, scheduled_at)),"
+            + " created_at, scheduled_at, held)),"
+            // a held job (a fire's, claimed by the firing node) is stored as its claim would leave it
             + " ins AS (INSERT INTO <prefix>jobs (id, function_name, queue, status, priority, args, attempts,"
             + " max_attempts, correlation_id, owner_id, timeout_ms, backoff, cancel_requested, created_at,"
-            + " scheduled_at, created_by, history_implicit) SELECT id, fn, queue, status, priority, args, 0,"
-            + " max_attempts, corr, owner, timeout_ms, backoff, FALSE, CAST(created_at AS timestamptz),"
-            + " CAST(scheduled_at AS timestamptz), :by, status = 'QUEUED'"
-            + " FROM input ON CONFLICT (id) DO NOTHING RETURNING id, status, created_at),"
+            + " scheduled_at, created_by, history_implicit, started_at, node_id, lease_token, lease_expires_at)"
+            + " SELECT id, fn, queue, CASE WHEN held THEN 'RUNNING' ELSE status END, priority, args,"
+            + " CASE WHEN held THEN 1 ELSE 0 END, max_attempts, corr, owner, timeout_ms, backoff, FALSE,"
+            + " CAST(created_at AS timestamptz), CAST(scheduled_at AS timestamptz), :by, status = 'QUEUED',"
+            + " CASE WHEN held THEN CAST(scheduled_at AS timestamptz) END,"
+            + " CASE WHEN held THEN CAST(:node AS varchar) END, CASE WHEN held THEN CAST(:token AS varchar) END,"
+            + " CASE WHEN held THEN CAST(" + leaseUntil() + " AS timestamptz) END"
+            + " FROM input ON CONFLICT (id) DO NOTHING RETURNING id, created_at, history_implicit, status),"
             // a job created QUEUED has its first history entry in its row (history_implicit)
             + " ev AS (INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
-            + " SELECT id, created_at, NULL, status, :by, '' FROM ins WHERE status <> 'QUEUED')"
+            + " SELECT id, created_at, NULL, status, :by, '' FROM ins WHERE NOT history_implicit)"
             + " SELECT id FROM ins";
     Set<JobId> inserted = new HashSet<>();
-    h.createQuery(sql)
+    Query q = h.createQuery(sql);
+    bindLease(q, hold == null ? Instant.EPOCH : hold.request().now(), hold == null ? Duration.ZERO : hold.request().leaseDuration());
+    q
         .bindArray("ids", String.class, (Object[]) ids)
         .bindArray("fns", String.class, (Object[]) fns)
         .bindArray("queues", String.class, (Object[]) queues)
@@ -446,6 +507,9 @@ public final class JdbcJobStore implements JobStore {
         .bindArray("backoffs", String.class, (Object[]) backoffs)
         .bindArray("created", String.class, (Object[]) created)
         .bindArray("scheduled", String.class, (Object[]) scheduled)
+        .bindArray("held", Boolean.class, (Object[]) held)
+        .bind("node", hold == null ? null : hold.request().node().value())
+        .bind("token", hold == null ? null : hold.token())
         .bind("by", JobRows.truncate(by, 128))
         .mapTo(String.class)
         .forEach(id -> inserted.add(JobId.of(id)));
@@ -453,12 +517,16 @@ public final class JdbcJobStore implements JobStore {
   }
 
   /** H2 (writes serialised per database): skip the ids that exist, batch-insert the rest. */
-  private Set<JobId> insertChunkH2(Handle h, List<NewJob> chunk, String by) {
+  private Set<JobId> insertChunkH2(Handle h, List<NewJob> chunk, String by, @Nullable Hold hold) {
     List<JobId> mayExist = chunk.stream().filter(j -> !j.freshId()).map(NewJob::id).toList();
     Set<JobId> present = mayExist.isEmpty() ? Set.of() : owners(h, mayExist).keySet();
     List<NewJob> fresh = chunk.stream().filter(j -> !present.contains(j.id())).toList();
     if (fresh.isEmpty()) {
       return Set.of();
+    }
+    List<NewJob> plain = hold == null ? fresh : fresh.stream().filter(j -> !hold.ids().contains(j.id())).toList();
+    if (plain.size() < fresh.size()) {
+      insertHeldH2(h, fresh.stream().filter(j -> hold.ids().contains(j.id())).toList(), by, hold);
     }
     PreparedBatch batch =
         h.prepareBatch(
@@ -469,7 +537,7 @@ public final class JdbcJobStore implements JobStore {
                 + " :scheduledAt, :by, :implicit)");
     PreparedBatch events = h.prepareBatch(EVENT_INSERT);
     boolean anyEvent = false;
-    for (NewJob j : fresh) {
+    for (NewJob j : plain) {
       bindNewJob(batch, j, by)
           .bind("status", j.status().name())
           .bind("implicit", j.status() == JobStatus.QUEUED)
@@ -479,13 +547,36 @@ public final class JdbcJobStore implements JobStore {
         anyEvent = true;
       }
     }
-    batch.execute();
+    if (!plain.isEmpty()) {
+      batch.execute();
+    }
     if (anyEvent) {
       events.execute();
     }
     Set<JobId> inserted = new HashSet<>();
     fresh.forEach(j -> inserted.add(j.id()));
     return inserted;
+  }
+
+  /**
+   * H2: new ready jobs stored claimed (see {@link Hold}), with implicit history like a claim of a
+   * first attempt.
+   */
+  private void insertHeldH2(Handle h, List<NewJob> held, String by, Hold hold) {
+    PreparedBatch batch =
+        h.prepareBatch(
+            "INSERT INTO <prefix>jobs (id, function_name, queue, status, priority, args, attempts,"
+                + " max_attempts, correlation_id, owner_id, timeout_ms, backoff, cancel_requested,"
+                + " created_at, scheduled_at, created_by, history_implicit, started_at, node_id, lease_token,"
+                + " lease_expires_at) VALUES (:id, :fn, :queue, 'RUNNING', :priority, :args, 1, :maxAttempts, :corr,"
+                + " :owner, :timeoutMs, :backoff, FALSE, :createdAt, :scheduledAt, :by, TRUE, :scheduledAt, :node,"
+                + " :token, " + leaseUntil() + ")");
+    for (NewJob j : held) {
+      bindNewJob(batch, j, by).bind("node", hold.request().node().value()).bind("token", hold.token());
+      bindLease(batch, hold.request().now(), hold.request().leaseDuration());
+      batch.add();
+    }
+    batch.execute();
   }
 
   private Map<JobId, String> owners(Handle h, java.util.Collection<JobId> ids) {

@@ -11,12 +11,15 @@ import dev.docket.MisfirePolicy;
 import dev.docket.Page;
 import dev.docket.ScheduledTask;
 import dev.docket.TaskId;
+import dev.docket.spi.ClaimRequest;
+import dev.docket.spi.ClaimedJob;
 import dev.docket.spi.FirePlan;
 import dev.docket.spi.Fired;
 import dev.docket.spi.InsertResult;
 import dev.docket.spi.NewJob;
 import dev.docket.spi.NewTask;
 import dev.docket.spi.ScheduleStore;
+import dev.docket.spi.ScheduleStore.FireResult;
 import dev.docket.spi.StoreException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -28,6 +31,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
@@ -176,6 +180,17 @@ public final class JdbcScheduleStore implements ScheduleStore {
 
   @Override
   public List<Fired> fireDue(Instant now, int limit, Function<ScheduledTask, FirePlan> planner) {
+    return fire(now, limit, planner, null).fired();
+  }
+
+  @Override
+  public FireResult fireDueAndHold(
+      Instant now, int limit, Function<ScheduledTask, FirePlan> planner, ClaimRequest hold) {
+    return fire(now, limit, planner, java.util.Objects.requireNonNull(hold, "hold"));
+  }
+
+  private FireResult fire(
+      Instant now, int limit, Function<ScheduledTask, FirePlan> planner, @Nullable ClaimRequest hold) {
     // H2 reads tasks_due (enabled, next_run_at) in order only when the ORDER BY is the index's
     // columns: one more column makes it read and sort every due task for each batch of 500
     String order = db.dialect() instanceof Dialect.H2 ? "t.enabled, t.next_run_at" : "t.next_run_at, t.id";
@@ -193,7 +208,7 @@ public final class JdbcScheduleStore implements ScheduleStore {
                   .map(rows(false))
                   .list();
           if (due.isEmpty()) {
-            return List.<Fired>of();
+            return new FireResult(List.of(), List.of());
           }
           List<FirePlan> plans = new ArrayList<>(due.size());
           List<NewJob> newJobs = new ArrayList<>();
@@ -202,7 +217,13 @@ public final class JdbcScheduleStore implements ScheduleStore {
             plans.add(p);
             p.job().ifPresent(newJobs::add);
           }
-          List<InsertResult> inserted = newJobs.isEmpty() ? List.of() : jobs.insertAllIn(h, newJobs, "system");
+          List<ClaimedJob> held = new ArrayList<>();
+          List<InsertResult> inserted =
+              newJobs.isEmpty()
+                  ? List.of()
+                  : hold == null
+                      ? jobs.insertAllIn(h, newJobs, "system")
+                      : jobs.insertAllHolding(h, newJobs, "system", hold, held);
           List<Fired> out = new ArrayList<>(due.size());
           int k = 0;
           for (int i = 0; i < due.size(); i++) {
@@ -226,7 +247,7 @@ public final class JdbcScheduleStore implements ScheduleStore {
           } else {
             advanceAllH2(h, out);
           }
-          return out;
+          return new FireResult(out, held);
         });
   }
 

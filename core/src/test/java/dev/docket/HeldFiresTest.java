@@ -33,10 +33,14 @@ class HeldFiresTest {
   private final InMemoryStore store = new InMemoryStore();
   private final List<String> sent = new CopyOnWriteArrayList<>();
   private volatile CountDownLatch gate = new CountDownLatch(0);
+  /** Sends from this many on wait for the gate. */
+  private volatile int blockFrom = 0;
   private final MessageSender sender =
       (room, content) -> {
         try {
-          gate.await(10, TimeUnit.SECONDS);
+          if (sent.size() >= blockFrom) {
+            gate.await(10, TimeUnit.SECONDS);
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -180,6 +184,35 @@ class HeldFiresTest {
     assertThat(store.jobs().claim(new ClaimRequest(NodeId.of("other"), "default", 10, clock.instant(), Duration.ofSeconds(30))))
         .extracting(c -> c.job().id())
         .containsExactly(back.id());
+  }
+
+  @Test
+  void heldFiresTheWorkersAreGettingThroughStayPastTheGraceAtTheirPace() {
+    ManualDocket m = manual(builder(1));
+    Engine engine = Engines.of(m.docket());
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    engine.useRunTimer(() -> nanos.addAndGet(10_000_000_000L)); // every run looks 10 s long
+    List<ScheduledTask> tasks = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      tasks.add(m.as(ALICE).scheduler().create(weekly("weekly " + i)));
+    }
+    at("2026-11-30T07:59:57Z");
+    m.fireSchedules();
+    blockFrom = 5;
+    gate = new CountDownLatch(1);
+
+    at("2026-11-30T08:00:00Z");
+    assertThat(m.runDueAndWait()).as("the worker and its first buffer").isEqualTo(5);
+    at("2026-11-30T08:00:00.500Z");
+    assertThat(m.runDue()).as("one more: it blocks the worker").isEqualTo(1);
+    assertThat(engine.heldCount()).isEqualTo(6);
+
+    // by the handlers' mean run time (10 s) the worker gets to none in 5 s; at the pace of its
+    // starts of the last second (1) it gets to 5
+    at("2026-11-30T08:00:01.200Z");
+    m.runDue();
+    assertThat(engine.heldCount()).isEqualTo(5);
+    await().atMost(Duration.ofSeconds(10)).until(() -> queued(tasks).size() == 1);
   }
 
   private List<Job> queued(List<ScheduledTask> tasks) {

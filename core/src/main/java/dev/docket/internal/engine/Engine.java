@@ -76,8 +76,11 @@ public final class Engine {
   static final int ACK_QUEUE = 256;
   /** Most outcomes the acker stores in one call. */
   static final int ACK_BATCH = 512;
-  /** How long after its fire time a held fire's job may wait for a worker before it is given back. */
-  static final Duration HOLD_GRACE = WorkerPool.HELD_WORK;
+  /**
+   * How long after its fire time a held fire's job waits for a worker before the engine weighs
+   * giving it back: it keeps what its workers would start within {@link WorkerPool#HELD_WORK}.
+   */
+  static final Duration HOLD_GRACE = Duration.ofSeconds(1);
   /** Pause of a loop after the store failed, before it tries again. */
   static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
 
@@ -96,12 +99,15 @@ public final class Engine {
   /**
    * Fires' jobs that the store stored claimed by this node ahead of their time
    * (ScheduleStore#fireDueAndHold), earliest first: the dispatcher hands each to a worker at its
-   * time, with no claim then; what is not started {@link #HOLD_GRACE} after its time goes back to
-   * the queue for any node. They are in {@link #running} too (cancel, close). Guarded by itself.
+   * time, with no claim then; of what is still waiting {@link #HOLD_GRACE} after its time, what the
+   * workers would not start within that time goes back to the queue for any node. They are in
+   * {@link #running} too (cancel, close). Guarded by itself.
    */
   private final java.util.PriorityQueue<RunningJob> heldFires =
       new java.util.PriorityQueue<>(
           java.util.Comparator.comparing((RunningJob r) -> r.job.scheduledAt()).thenComparingLong(r -> r.sequence));
+  /** How many held jobs the dispatcher handed to workers, and when: the last {@link #HOLD_GRACE} only. Guarded by heldFires. */
+  private final java.util.ArrayDeque<Map.Entry<Instant, Integer>> heldLaunches = new java.util.ArrayDeque<>();
   /** The fire time whose queue pause state the dispatcher last read before starting held jobs. */
   private volatile Instant pauseCheckedFor = Instant.MIN;
   /** When the dispatcher next looks for due {@code SCHEDULED} jobs. */
@@ -242,6 +248,7 @@ public final class Engine {
     for (ClaimedJob c : held) {
       RunningJob r = new RunningJob(c.job(), c.lease(), runSequence.incrementAndGet());
       r.heldFor = c.job().scheduledAt();
+      r.heldSince = now;
       runs.add(r);
     }
     boolean open = closeBarrier.readLock().tryLock();
@@ -259,20 +266,23 @@ public final class Engine {
         heldFires.addAll(runs);
       }
       for (RunningJob r : runs) {
-        firesDue.add(r.heldFor);
-        firesDue.add(r.heldFor.plus(HOLD_GRACE)); // to give back what no worker took by then
+        Instant due = r.job.scheduledAt();
+        firesDue.add(due);
+        // to give back what no worker took by then
+        firesDue.add((due.isAfter(now) ? due : now).plus(HOLD_GRACE));
       }
     } finally {
       if (open) {
         closeBarrier.readLock().unlock();
       }
     }
-    log.debug("{} fire job(s) held for their time, the first at {}", runs.size(), runs.get(0).heldFor);
+    log.debug("{} fire job(s) held for their time, the first at {}", runs.size(), runs.get(0).job.scheduledAt());
   }
 
   /**
-   * Hands the held fires' jobs that are due to free workers of {@code pool}, gives back those
-   * that waited {@link #HOLD_GRACE} past their time, or all that are due while the queue is paused;
+   * Hands the held fires' jobs that are due to free workers of {@code pool}; of those waiting
+   * {@link #HOLD_GRACE} past their time it gives back what the workers would not start within
+   * that time ({@link WorkerPool#keepPastGrace()}), and all that are due while the queue is paused;
    * returns how many it handed over, negated when due ones are left (no free worker).
    */
   private int launchDueHeld(WorkerPool pool, Instant now) {
@@ -302,8 +312,6 @@ public final class Engine {
         RunningJob r = heldFires.peek();
         if (r.finalized.get()) {
           heldFires.poll(); // cancelled, say
-        } else if (now.isAfter(r.job.scheduledAt().plus(HOLD_GRACE))) {
-          giveBack.add(heldFires.poll());
         } else if (launch.size() < free) {
           launch.add(heldFires.poll());
         } else {
@@ -311,12 +319,56 @@ public final class Engine {
         }
       }
       pool.releaseSlots(free - launch.size());
+      if (!launch.isEmpty()) {
+        heldLaunches.addLast(Map.entry(now, launch.size()));
+      }
+      while (!heldLaunches.isEmpty() && heldLaunches.peekFirst().getKey().isBefore(now.minus(HOLD_GRACE))) {
+        heldLaunches.pollFirst();
+      }
+      // past the grace, the workers keep what they would start within WorkerPool.HELD_WORK, at the
+      // pace of their starts of the last second or at the handlers' mean run time, whichever
+      // keeps more (run times measured under a full CPU overstate); the rest goes back to the
+      // queue, for any node
+      RunningJob oldest = heldFires.peek();
+      int keep = Integer.MAX_VALUE;
+      if (oldest != null && now.isAfter(oldest.job.scheduledAt().plus(HOLD_GRACE))) {
+        int recent = 0;
+        for (Map.Entry<Instant, Integer> e : heldLaunches) {
+          recent += e.getValue();
+        }
+        long atPace = recent * (WorkerPool.HELD_WORK.toMillis() / HOLD_GRACE.toMillis());
+        keep = (int) Math.min(Integer.MAX_VALUE, Math.max(atPace, pool.keepPastGrace()));
+      }
+      if (keep < heldFires.size()) {
+        List<RunningJob> stay = new ArrayList<>();
+        List<RunningJob> notYet = new ArrayList<>();
+        while (!heldFires.isEmpty() && now.isAfter(heldFires.peek().job.scheduledAt().plus(HOLD_GRACE))) {
+          RunningJob r = heldFires.poll();
+          Instant since = r.heldSince;
+          if (r.finalized.get()) {
+            continue;
+          }
+          if (since != null && !now.isAfter(since.plus(HOLD_GRACE))) {
+            notYet.add(r); // fired late: its grace counts from when it was held
+          } else {
+            (stay.size() < keep ? stay : giveBack).add(r);
+          }
+        }
+        heldFires.addAll(stay);
+        heldFires.addAll(notYet);
+      }
       RunningJob next = heldFires.peek();
       left = next != null && !next.job.scheduledAt().isAfter(now);
     }
+    if (!giveBack.isEmpty()) {
+      log.info(
+          "{} held fire job(s) of queue {} go back to the queue: {} (handlers' mean run time {} µs)",
+          giveBack.size(), pool.queue, paused ? "the queue is paused" : "not started within " + HOLD_GRACE + " of their time",
+          pool.meanRunMicros());
+    }
     for (RunningJob r : giveBack) {
       r.heldFor = null;
-      finish(r, new Outcome.Released("not started on " + settings.nodeId() + " within " + HOLD_GRACE + " of its fire time"));
+      finish(r, new Outcome.Released(paused ? "queue " + pool.queue + " paused at its fire time" : "not started on " + settings.nodeId() + " within " + HOLD_GRACE + " of its fire time"));
     }
     for (RunningJob r : launch) {
       r.heldFor = null;
@@ -1396,11 +1448,13 @@ public final class Engine {
     Instant now = settings.clock().instant();
     store.nodes().heartbeat(settings.nodeId(), now, busyWorkers(), totalWorkers());
     long before = runSequence.get();
-    // held fires' jobs are leased until after their fire time: extended from then on only
+    // a held fire's job is leased well past its fire time (the store stored it so): it is left
+    // out until half a lease is left, so that the minute's heartbeat does not extend thousands
+    // of leases that need no extension
+    Duration half = settings.leaseDuration().dividedBy(2);
     java.util.Set<JobId> mine = new java.util.HashSet<>();
     for (RunningJob r : running.values()) {
-      Instant heldFor = r.heldFor;
-      if (heldFor == null || !heldFor.isAfter(now)) {
+      if (r.heldFor == null || Duration.between(now, r.lease.expiresAt()).compareTo(half) < 0) {
         mine.add(r.job.id());
       }
     }

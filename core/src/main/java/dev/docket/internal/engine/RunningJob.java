@@ -30,6 +30,8 @@ final class RunningJob {
    * fire, not yet handed to a worker): that time. Null otherwise.
    */
   volatile @Nullable Instant heldFor;
+  /** When this node began to hold it (a fire carried out late is held after its time). */
+  volatile @Nullable Instant heldSince;
 
   RunningJob(Job job, Lease lease, long sequence) {
     this.job = job;

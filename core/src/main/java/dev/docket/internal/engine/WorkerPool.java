@@ -97,8 +97,8 @@ final class WorkerPool {
   /**
    * How many fires' jobs this pool may hold for their fire time (see Engine): what it can start
    * within {@link #HELD_WORK} at the handlers' mean run time, at most {@link #MAX_HELD}; with
-   * no run time known yet, {@link #MAX_HELD} (what is not started {@link #HELD_WORK} after its
-   * time goes back to the queue). A fixed buffer holds at most its {@code prefetch}.
+   * no run time known yet, {@link #MAX_HELD} (the engine gives back what its workers do not get
+   * to, see Engine#HOLD_GRACE). A fixed buffer holds at most its {@code prefetch}.
    */
   int holdTarget() {
     if (!adaptive) {
@@ -111,11 +111,30 @@ final class WorkerPool {
     return (int) Math.min(MAX_HELD, Math.max(size, (long) size * HELD_WORK.toNanos() / mean));
   }
 
+  /**
+   * How many held jobs past their grace (Engine#HOLD_GRACE) may wait on for this pool's workers,
+   * by the handlers' mean run time: what they start within {@link #HELD_WORK}; none while no
+   * handler has returned (the jobs then take long, and other nodes may run them).
+   */
+  int keepPastGrace() {
+    long mean = meanRunNanos;
+    if (mean < 0) {
+      return 0;
+    }
+    return mean == 0 ? MAX_HELD : (int) Math.min(MAX_HELD, (long) size * HELD_WORK.toNanos() / mean);
+  }
+
   /** How much work a pool holds of the fires due at one time; see {@link #holdTarget()}. */
-  static final Duration HELD_WORK = Duration.ofSeconds(1);
+  static final Duration HELD_WORK = Duration.ofSeconds(5);
 
   /** Most fires' jobs a pool holds for their time. */
   static final int MAX_HELD = 10_000;
+
+  /** The handlers' moving mean run time in microseconds; -1 before the first returned. */
+  long meanRunMicros() {
+    long mean = meanRunNanos;
+    return mean < 0 ? -1 : mean / 1_000;
+  }
 
   /** Records how long a handler ran (nanoseconds, monotonic), for an adaptive buffer. */
   void recordRun(long ranNanos) {

@@ -147,6 +147,7 @@ class H2EngineTest {
     CountDownLatch release = new CountDownLatch(1);
     JdbcStore store = JdbcStore.h2(dir);
     assertThat(store.prefetchPerWorker()).isEqualTo(16);
+    assertThat(store.ackWriters()).as("writes run one at a time").isEqualTo(1);
     try (Docket d =
         Docket.builder()
             .store(store)

@@ -92,6 +92,12 @@ class PostgresEngineTest {
   }
 
   @Test
+  void onPostgresTheStoreHintsTwoAckWriters() {
+    // commits wait mostly on the WAL flush: a second writer while outcomes queue up (AckWritersTest)
+    assertThat(store(pool()).ackWriters()).isEqualTo(2);
+  }
+
+  @Test
   void notifyWakesAnIdleNodeLongBeforeItsNextPoll() throws Exception {
     CountDownLatch ran = new CountDownLatch(1);
     started(

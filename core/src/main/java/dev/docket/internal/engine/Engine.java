@@ -140,6 +140,9 @@ public final class Engine {
       new java.util.concurrent.LinkedBlockingQueue<>(ACK_QUEUE);
   private volatile boolean ackerStopping;
   private volatile @Nullable Thread acker;
+  private volatile List<Thread> ackers = List.of();
+  /** Signalled when a worker finds the queue of outcomes full (see ackHelperLoop). */
+  private final Wakeup ackBacklog = new Wakeup();
   private volatile boolean shuttingDown;
   private final ApprovalService approvals;
   private final ScheduleService schedules;
@@ -448,10 +451,20 @@ public final class Engine {
     Instant now = settings.clock().instant();
     store.nodes().register(new NodeInfo(settings.nodeId(), now, now, 0, totalWorkers(), settings.workers()));
     if (!pools.isEmpty()) {
-      Thread t = new Thread(this::ackLoop, "docket-acker");
-      t.setDaemon(true);
-      acker = t;
-      t.start();
+      int n = store.ackWriters();
+      if (n < 1) {
+        throw new IllegalStateException("store " + store + " hints " + n + " ack writers; at least 1");
+      }
+      List<Thread> ts = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        boolean helper = i > 0;
+        Thread t = new Thread(helper ? this::ackHelperLoop : this::ackLoop, helper ? "docket-acker-" + (i + 1) : "docket-acker");
+        t.setDaemon(true);
+        ts.add(t);
+      }
+      ackers = List.copyOf(ts);
+      acker = ts.get(0);
+      ts.forEach(Thread::start);
     }
   }
 
@@ -1277,12 +1290,15 @@ public final class Engine {
       return;
     }
     PendingAck ack = new PendingAck(r, outcome, settings.clock().instant());
-    if (acker == null || ackerStopping && Thread.currentThread() == acker) {
+    if (acker == null || ackerStopping && ackers.contains(Thread.currentThread())) {
       storeAcks(List.of(ack));
       return;
     }
     try {
-      acks.put(ack);
+      if (!acks.offer(ack)) {
+        ackBacklog.signal(); // full: a helper writer, where the store has one, stores a batch too
+        acks.put(ack);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       storeAcks(List.of(ack));
@@ -1315,10 +1331,40 @@ public final class Engine {
     }
   }
 
+  /**
+   * A writer beyond the first (Store#ackWriters): it stores batches only while the queue of
+   * outcomes is full, that is while the workers end attempts faster than one writer keeps up.
+   */
+  private void ackHelperLoop() {
+    MDC.put("docket.node", settings.nodeId().value());
+    List<PendingAck> batch = new ArrayList<>();
+    while (!ackerStopping) {
+      try {
+        if (!ackBacklog.awaitUpTo(Duration.ofMillis(100))) {
+          continue;
+        }
+        // while at least half the queue is waiting: one writer is not keeping up
+        while (acks.size() >= ACK_QUEUE / 2 && !ackerStopping) {
+          acks.drainTo(batch, ACK_BATCH);
+          if (batch.isEmpty()) {
+            break;
+          }
+          storeAcks(batch);
+          batch.clear();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.error("acker failed; {} outcome(s) left to lease expiry", batch.size(), e);
+        batch.clear();
+      }
+    }
+  }
+
   private void stopAcker() throws InterruptedException {
     ackerStopping = true;
-    Thread t = acker;
-    if (t != null) {
+    for (Thread t : ackers) {
       t.join(Math.max(5_000, settings.shutdownGrace().toMillis()));
     }
     List<PendingAck> left = new ArrayList<>();

@@ -95,7 +95,8 @@ class HeldFiresTest {
     assertThat(held.status()).isEqualTo(JobStatus.RUNNING);
     assertThat(held.attempts()).isEqualTo(1);
     assertThat(held.node()).contains(m.docket().nodeId());
-    assertThat(held.startedAt()).contains(FIRE);
+    assertThat(held.startedAt()).as("claimed then, waiting for its time").contains(Instant.parse("2026-11-30T07:59:57Z"));
+    assertThat(held.scheduledAt()).isEqualTo(FIRE);
     assertThat(engine.heldCount()).isEqualTo(1);
     assertThat(store.jobs().claim(new ClaimRequest(NodeId.of("other"), "default", 10, FIRE, Duration.ofSeconds(30))))
         .as("no other node can take it")
@@ -114,7 +115,7 @@ class HeldFiresTest {
     assertThat(done.attempts()).isEqualTo(1);
     List<JobEvent> history = m.jobs().events(fireOf(t));
     assertThat(history).extracting(JobEvent::to).containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED);
-    assertThat(history.get(1).at()).isEqualTo(FIRE);
+    assertThat(history.get(1).at()).isEqualTo(Instant.parse("2026-11-30T07:59:57Z"));
   }
 
   @Test

@@ -663,11 +663,11 @@ public final class InMemoryStore implements Store {
     ClaimedJob holdInserted(JobId id, ClaimRequest hold, String token) {
       Row r = s.rows.get(id);
       r.attempts++;
-      r.startedAt = r.scheduledAt;
+      r.startedAt = hold.now();
       r.node = hold.node();
       r.leaseToken = token;
       r.leaseExpiresAt = hold.now().plus(hold.leaseDuration());
-      move(r, JobStatus.RUNNING, r.scheduledAt, "system", "attempt " + r.attempts + " on " + hold.node());
+      move(r, JobStatus.RUNNING, hold.now(), "system", "attempt " + r.attempts + " on " + hold.node());
       return new ClaimedJob(r.snapshot(), new Lease(r.id, hold.node(), token, r.leaseExpiresAt));
     }
 

@@ -51,9 +51,10 @@ public interface ScheduleStore {
    * As {@link #fireDue}, and the new jobs of {@code hold.queue()} (at most {@code hold.limit()},
    * in the order of the fires, never a job whose id existed) are stored already claimed by {@code
    * hold.node()}, for a node that runs them at their fire time without a claim then: {@code
-   * RUNNING}, first attempt, started at their due time ({@link NewJob#scheduledAt()}), leased from
-   * {@code hold.now()} for {@code hold.leaseDuration()} (by the store's lease clock), and with the
-   * history a claim at their due time would give them. {@link Fired#job()} reports each job as
+   * RUNNING}, first attempt, started at {@code hold.now()} (as a claim then would store them; they
+   * still wait for their due time, {@link NewJob#scheduledAt()}), leased from {@code hold.now()}
+   * for {@code hold.leaseDuration()} (by the store's lease clock), and with the history such a
+   * claim gives them. {@link Fired#job()} reports each job as
    * created ({@code QUEUED}); {@link FireResult#held()} has the claimed ones with their leases.
    * The default holds nothing, which is always safe: the jobs then wait for a claim.
    */

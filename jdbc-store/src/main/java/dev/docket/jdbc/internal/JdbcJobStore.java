@@ -303,7 +303,7 @@ public final class JdbcJobStore implements JobStore {
 
   /**
    * Jobs an insert stores claimed for a node (a fire's, see ScheduleStore#fireDueAndHold): {@code
-   * ids} get {@code RUNNING}, a first attempt started at their due time, and the lease.
+   * ids} get {@code RUNNING}, a first attempt started (claimed) at the request's time, and the lease.
    */
   record Hold(ClaimRequest request, String token, Set<JobId> ids) {}
 
@@ -482,7 +482,7 @@ public final class JdbcJobStore implements JobStore {
             + " SELECT id, fn, queue, CASE WHEN held THEN 'RUNNING' ELSE status END, priority, args,"
             + " CASE WHEN held THEN 1 ELSE 0 END, max_attempts, corr, owner, timeout_ms, backoff, FALSE,"
             + " CAST(created_at AS timestamptz), CAST(scheduled_at AS timestamptz), :by, status = 'QUEUED',"
-            + " CASE WHEN held THEN CAST(scheduled_at AS timestamptz) END,"
+            + " CASE WHEN held THEN CAST(:heldAt AS timestamptz) END,"
             + " CASE WHEN held THEN CAST(:node AS varchar) END, CASE WHEN held THEN CAST(:token AS varchar) END,"
             + " CASE WHEN held THEN CAST(" + leaseUntil() + " AS timestamptz) END"
             + " FROM input ON CONFLICT (id) DO NOTHING RETURNING id, created_at, history_implicit, status),"
@@ -493,6 +493,7 @@ public final class JdbcJobStore implements JobStore {
     Set<JobId> inserted = new HashSet<>();
     Query q = h.createQuery(sql);
     bindLease(q, hold == null ? Instant.EPOCH : hold.request().now(), hold == null ? Duration.ZERO : hold.request().leaseDuration());
+    q.bind("heldAt", ts(hold == null ? Instant.EPOCH : hold.request().now()));
     q
         .bindArray("ids", String.class, (Object[]) ids)
         .bindArray("fns", String.class, (Object[]) fns)
@@ -569,10 +570,13 @@ public final class JdbcJobStore implements JobStore {
                 + " max_attempts, correlation_id, owner_id, timeout_ms, backoff, cancel_requested,"
                 + " created_at, scheduled_at, created_by, history_implicit, started_at, node_id, lease_token,"
                 + " lease_expires_at) VALUES (:id, :fn, :queue, 'RUNNING', :priority, :args, 1, :maxAttempts, :corr,"
-                + " :owner, :timeoutMs, :backoff, FALSE, :createdAt, :scheduledAt, :by, TRUE, :scheduledAt, :node,"
+                + " :owner, :timeoutMs, :backoff, FALSE, :createdAt, :scheduledAt, :by, TRUE, :heldAt, :node,"
                 + " :token, " + leaseUntil() + ")");
     for (NewJob j : held) {
-      bindNewJob(batch, j, by).bind("node", hold.request().node().value()).bind("token", hold.token());
+      bindNewJob(batch, j, by)
+          .bind("heldAt", ts(hold.request().now()))
+          .bind("node", hold.request().node().value())
+          .bind("token", hold.token());
       bindLease(batch, hold.request().now(), hold.request().leaseDuration());
       batch.add();
     }

@@ -416,6 +416,60 @@ public abstract class StoreTck {
     assertThat(claim("default", 5, T0.plusSeconds(5))).extracting(c -> c.job().id()).containsExactly(b.id());
   }
 
+  /**
+   * A batch into a queue with no ready job: what the claim takes of it is exactly what an insert
+   * and then a claim would take, in the claim's order, stored exactly as they would store it.
+   */
+  @Test
+  void insertAllAndClaimOfABatchIntoAnEmptyQueueStoresWhatAnInsertAndAClaimStore() {
+    Instant at = T0.plusSeconds(5);
+    List<NewJob> viaTwo = new ArrayList<>();
+    List<NewJob> viaOne = new ArrayList<>();
+    int[] priorities = {0, 7, 0, 3, 7, 0};
+    for (int i = 0; i < priorities.length; i++) {
+      viaTwo.add(aJob().id("two-" + i).priority(priorities[i]).createdAt(T0).build());
+      viaOne.add(aJob().id("one-" + i).queue("other").priority(priorities[i]).createdAt(T0).build());
+    }
+    viaOne.add(aJob().id("one-mail").queue("mail").createdAt(T0).build());
+    viaOne.add(aJob().id("one-later").queue("other").createdAt(T0).dueAt(T0.plusSeconds(60)).build());
+    store.jobs().insertAll(viaTwo, "alice");
+    List<ClaimedJob> two = store.jobs().claim(new ClaimRequest(NODE_A, "default", 4, at, LEASE));
+
+    JobStore.InsertedAndClaimed r =
+        store.jobs().insertAllAndClaim(viaOne, "alice", new ClaimRequest(NODE_A, "other", 4, at, LEASE));
+
+    assertThat(r.inserted()).hasSize(8).allSatisfy(i -> {
+      assertThat(i.inserted()).isTrue();
+      assertThat(i.job().attempts()).as("reported as created").isZero();
+    });
+    // the claim's order: priority, then due time, creation and id
+    assertThat(r.claimed()).extracting(c -> c.job().id().value()).containsExactly("one-1", "one-4", "one-3", "one-0");
+    assertThat(two).extracting(c -> c.job().id().value()).containsExactly("two-1", "two-4", "two-3", "two-0");
+    for (int k = 0; k < 4; k++) {
+      ClaimedJob one = r.claimed().get(k);
+      ClaimedJob other = two.get(k);
+      Job stored = store.jobs().find(one.job().id()).orElseThrow();
+      assertThat(stored).isEqualTo(one.job());
+      assertThat(stored.status()).isEqualTo(JobStatus.RUNNING);
+      assertThat(stored.attempts()).isEqualTo(other.job().attempts()).isEqualTo(1);
+      assertThat(stored.startedAt()).isEqualTo(other.job().startedAt());
+      assertThat(stored.node()).isEqualTo(other.job().node());
+      assertThat(one.lease().expiresAt()).isEqualTo(other.lease().expiresAt());
+      assertThat(one.lease().token()).isNotBlank();
+      assertThat(store.jobs().events(one.job().id()))
+          .usingRecursiveFieldByFieldElementComparatorIgnoringFields("jobId")
+          .isEqualTo(store.jobs().events(other.job().id()));
+      assertHistoryFollowsTable(one.job().id());
+      // its lease is a lease like any other
+      assertThat(store.jobs().complete(one.lease(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), at))
+          .hasValueSatisfying(j -> assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED));
+    }
+    assertThat(store.jobs().find(JobId.of("one-2")).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(store.jobs().find(JobId.of("one-mail")).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(store.jobs().find(JobId.of("one-later")).orElseThrow().status()).isEqualTo(JobStatus.SCHEDULED);
+    assertThat(claim("other", 10, at)).extracting(c -> c.job().id().value()).containsExactly("one-2", "one-5");
+  }
+
   @Test
   void insertAllAndClaimOfOneJobIntoAnEmptyQueueStoresWhatAnInsertAndAClaimStore() {
     NewJob viaTwo = aJob().id("via-two").createdAt(T0).build();

@@ -156,4 +156,100 @@ class JdbcSchedulerTest {
       PostgresDatabase.dropTables(prefix);
     }
   }
+
+  /**
+   * Two engines that run the fires' queue, on one PostgreSQL database, fire at the same instant
+   * 5 s ahead: each holds the fires it carried out (SKIP LOCKED splits the tasks), no node claims
+   * the other's, and at the minute every fire runs exactly once.
+   */
+  @Test
+  @RequiresPostgres
+  @Tag("multinode")
+  void twoNodesHoldTheFiresTheyCarryOutAndEachRunsOnce() throws Exception {
+    String prefix = PostgresDatabase.newPrefix();
+    int tasks = 200;
+    MutableClock clock = MutableClock.at(Instant.parse("2026-12-01T10:00:30Z"));
+    java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
+    MessageSender sender = (room, content) -> sends.incrementAndGet();
+    List<AutoCloseable> open = new ArrayList<>();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      List<ManualDocket> nodes = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        HikariDataSource pool = PostgresDatabase.pool(4);
+        open.add(pool);
+        ManualDocket node =
+            ManualDocket.of(
+                Docket.builder()
+                    .store(JdbcStore.builder(pool).tablePrefix(prefix).leaseClock(LeaseClock.ENGINE).build())
+                    .nodeId("node-" + i)
+                    .workers("default", 4)
+                    .messageSender(sender),
+                clock);
+        Engines.of(node.docket()).holdFiresWhenManual(true);
+        open.add(0, node);
+        nodes.add(node);
+      }
+      for (int i = 0; i < tasks; i++) {
+        nodes.get(i % 2).scheduler().create(TaskSpec.builder("t" + i, "* * * * *", "send_message").args(ARGS).build());
+      }
+      clock.set(Instant.parse("2026-12-01T10:00:57Z"));
+      CyclicBarrier start = new CyclicBarrier(2);
+      List<Future<Integer>> firing = new ArrayList<>();
+      for (ManualDocket n : nodes) {
+        firing.add(threads.submit(() -> {
+          start.await();
+          int count = 0;
+          for (int got = n.fireSchedules(); got > 0; got = n.fireSchedules()) {
+            count += got;
+          }
+          return count;
+        }));
+      }
+      int fired = 0;
+      for (Future<Integer> f : firing) {
+        fired += f.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(fired).isEqualTo(tasks);
+      int held = 0;
+      for (ManualDocket n : nodes) {
+        held += Engines.of(n.docket()).heldCount();
+        assertThat(n.runDue()).as("nothing before the minute").isZero();
+      }
+      assertThat(held).as("every fire held by the node that carried it out").isEqualTo(tasks);
+
+      clock.set(Instant.parse("2026-12-01T10:01:00Z"));
+      CyclicBarrier atMinute = new CyclicBarrier(2);
+      List<Future<?>> running = new ArrayList<>();
+      for (ManualDocket n : nodes) {
+        running.add(threads.submit(() -> {
+          atMinute.await();
+          while (Engines.of(n.docket()).heldCount() > 0) {
+            n.runDueAndWait();
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : running) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      try (Connection c = java.sql.DriverManager.getConnection(PostgresDatabase.URL);
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'SUCCEEDED' AND attempts = 1) FROM "
+                      + prefix + "jobs")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(tasks);
+        assertThat(rs.getInt(2)).as("each ran once, in its first attempt").isEqualTo(tasks);
+      }
+      assertThat(sends.get()).as("each action ran once").isEqualTo(tasks);
+    } finally {
+      threads.shutdownNow();
+      for (AutoCloseable c : open) {
+        c.close();
+      }
+      PostgresDatabase.dropTables(prefix);
+    }
+  }
 }

@@ -1319,15 +1319,22 @@ public final class Engine {
         }
         batch.add(first);
         acks.drainTo(batch, ACK_BATCH - 1);
-        storeAcks(batch);
-        batch.clear();
+        storeBatch(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (RuntimeException e) {
-        log.error("acker failed; {} outcome(s) left to lease expiry", batch.size(), e);
-        batch.clear();
       }
+    }
+  }
+
+  /** Stores a batch and empties it; what the store's retries could not store is left to lease expiry. */
+  private void storeBatch(List<PendingAck> batch) {
+    try {
+      storeAcks(batch);
+    } catch (RuntimeException e) {
+      log.error("acker failed; {} outcome(s) left to lease expiry", batch.size(), e);
+    } finally {
+      batch.clear();
     }
   }
 
@@ -1349,15 +1356,11 @@ public final class Engine {
           if (batch.isEmpty()) {
             break;
           }
-          storeAcks(batch);
-          batch.clear();
+          storeBatch(batch);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (RuntimeException e) {
-        log.error("acker failed; {} outcome(s) left to lease expiry", batch.size(), e);
-        batch.clear();
       }
     }
   }

@@ -60,10 +60,13 @@ public final class JdbcStore implements Store {
   private final JdbcAdminStore admin;
   private final @Nullable PgSignals signals;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The pool's size when the data source tells it (HikariCP), else 0 (unknown). */
+  private final int poolSize;
 
   private JdbcStore(Builder b, @Nullable HikariDataSource ownedPool) {
     this.ownedPool = ownedPool;
     DataSource ds = b.dataSource;
+    this.poolSize = ds instanceof HikariDataSource h ? h.getMaximumPoolSize() : 0;
     Dialect dialect;
     String url;
     try (Connection c = ds.getConnection()) {
@@ -227,14 +230,19 @@ public final class JdbcStore implements Store {
   }
 
   /**
-   * 2 on PostgreSQL, whose commits wait mostly on the WAL flush and run side by side: in W5 (10,000
-   * short fires at one minute) a second writer while the outcomes queue up took the p99 start
-   * lateness from 1,603 to 1,027 ms (first minute) and 837 to 561 ms (second);
-   * 1 on H2, whose writes run one at a time.
+   * 3 on PostgreSQL, whose commits wait mostly on the WAL flush and run side by side, but at most a
+   * third of a HikariCP pool's connections (so 1 with fewer than 6); 1 on H2, whose writes run one
+   * at a time. W5 (10,000 short fires at one minute), p99 start lateness of the first / second
+   * minute: one writer 1,603 / 837 ms, two 1,027 / 561, three 531 / 443 and 882 / 565 ms; W1
+   * executed/s three against two 12,093 / 11,215 against 10,715 / 10,445 ({@code
+   * docs/performance.md}).
    */
   @Override
   public int ackWriters() {
-    return db.dialect() instanceof Dialect.Postgres ? 2 : 1;
+    if (!(db.dialect() instanceof Dialect.Postgres)) {
+      return 1;
+    }
+    return poolSize == 0 ? 3 : Math.max(1, Math.min(3, poolSize / 3));
   }
 
   @Override

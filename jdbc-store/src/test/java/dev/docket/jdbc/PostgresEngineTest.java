@@ -92,9 +92,15 @@ class PostgresEngineTest {
   }
 
   @Test
-  void onPostgresTheStoreHintsTwoAckWriters() {
-    // commits wait mostly on the WAL flush: a second writer while outcomes queue up (AckWritersTest)
-    assertThat(store(pool()).ackWriters()).isEqualTo(2);
+  void onPostgresTheStoreHintsThreeAckWritersAtMostAThirdOfItsPool() throws Exception {
+    // commits wait mostly on the WAL flush: more writers while outcomes queue up (AckWritersTest)
+    assertThat(store(pool()).ackWriters()).as("pool of 10").isEqualTo(3);
+    try (HikariDataSource small = PostgresDatabase.pool(4)) {
+      assertThat(store(small).ackWriters()).as("pool of 4").isEqualTo(1);
+    }
+    try (HikariDataSource six = PostgresDatabase.pool(6)) {
+      assertThat(store(six).ackWriters()).as("pool of 6").isEqualTo(2);
+    }
   }
 
   @Test

@@ -45,7 +45,7 @@ public interface Store extends AutoCloseable {
    * How many batches of outcomes an engine may store at once when its workers end attempts faster
    * than one batch at a time keeps up (a burst of short jobs, say): 1 by default. The engine adds
    * writers beyond the first only while its queue of outcomes is full. A store whose writes wait
-   * mostly on the commit's flush, and can run side by side (PostgreSQL: 2), gains from more.
+   * mostly on the commit's flush, and can run side by side (the JDBC store on PostgreSQL: 3), gains from more.
    */
   default int ackWriters() {
     return 1;

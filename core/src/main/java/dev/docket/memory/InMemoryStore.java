@@ -407,16 +407,7 @@ public final class InMemoryStore implements Store {
               }
             }
             for (Row r : picked) {
-              r.attempts++;
-              r.startedAt = request.now();
-              r.node = request.node();
-              r.leaseToken = UUID.randomUUID().toString();
-              r.leaseExpiresAt = request.now().plus(request.leaseDuration());
-              move(r, JobStatus.RUNNING, request.now(), "system", "attempt " + r.attempts + " on " + request.node());
-              claimed.add(
-                  new ClaimedJob(
-                      r.snapshot(),
-                      new Lease(r.id, request.node(), r.leaseToken, r.leaseExpiresAt)));
+              claimed.add(claimRow(r, request, UUID.randomUUID().toString()));
             }
             return claimed;
           });
@@ -658,19 +649,23 @@ public final class InMemoryStore implements Store {
       return s.locked(() -> List.copyOf(s.events.getOrDefault(id, List.of())));
     }
 
-    /** Changes state under the table's rule, keeps the indexes right and writes the event. */
     /** Claims a job just inserted by a fire for the holding node (see ScheduleStore#fireDueAndHold). */
     ClaimedJob holdInserted(JobId id, ClaimRequest hold, String token) {
-      Row r = s.rows.get(id);
-      r.attempts++;
-      r.startedAt = hold.now();
-      r.node = hold.node();
-      r.leaseToken = token;
-      r.leaseExpiresAt = hold.now().plus(hold.leaseDuration());
-      move(r, JobStatus.RUNNING, hold.now(), "system", "attempt " + r.attempts + " on " + hold.node());
-      return new ClaimedJob(r.snapshot(), new Lease(r.id, hold.node(), token, r.leaseExpiresAt));
+      return claimRow(s.rows.get(id), hold, token);
     }
 
+    /** One claimed row: the next attempt, started now, leased to the request's node. */
+    private ClaimedJob claimRow(Row r, ClaimRequest request, String token) {
+      r.attempts++;
+      r.startedAt = request.now();
+      r.node = request.node();
+      r.leaseToken = token;
+      r.leaseExpiresAt = request.now().plus(request.leaseDuration());
+      move(r, JobStatus.RUNNING, request.now(), "system", "attempt " + r.attempts + " on " + request.node());
+      return new ClaimedJob(r.snapshot(), new Lease(r.id, request.node(), token, r.leaseExpiresAt));
+    }
+
+    /** Changes state under the table's rule, keeps the indexes right and writes the event. */
     private void move(Row r, JobStatus to, Instant at, String by, String detail) {
       JobStatus from = r.status;
       JobStatus.check(r.id, from, to);

@@ -139,7 +139,6 @@ public final class Engine {
   private final java.util.concurrent.LinkedBlockingQueue<PendingAck> acks =
       new java.util.concurrent.LinkedBlockingQueue<>(ACK_QUEUE);
   private volatile boolean ackerStopping;
-  private volatile @Nullable Thread acker;
   private volatile List<Thread> ackers = List.of();
   /** Signalled when a worker finds the queue of outcomes full (see ackHelperLoop). */
   private final Wakeup ackBacklog = new Wakeup();
@@ -380,14 +379,19 @@ public final class Engine {
     return left ? -launch.size() - 1 : launch.size();
   }
 
-  /** Takes a job out of the held fires if it is there; returns whether it was. */
-  private boolean unhold(RunningJob r) {
+  /**
+   * Ends a held fire's job that a cancel reached before its time (it never starts), if it is still
+   * held; returns whether it was.
+   */
+  private boolean cancelHeld(RunningJob r, Instant now) {
     synchronized (heldFires) {
       if (!heldFires.remove(r)) {
         return false;
       }
     }
     r.heldFor = null;
+    r.requestCancel(now);
+    finish(r, new Outcome.Cancelled("cancelled before its fire time"));
     return true;
   }
 
@@ -463,7 +467,6 @@ public final class Engine {
         ts.add(t);
       }
       ackers = List.copyOf(ts);
-      acker = ts.get(0);
       ts.forEach(Thread::start);
     }
   }
@@ -492,9 +495,7 @@ public final class Engine {
               @Override
               public void cancelRequested(JobId jobId) {
                 RunningJob r = running.get(jobId);
-                if (r != null && unhold(r)) {
-                  r.requestCancel(settings.clock().instant());
-                  finish(r, new Outcome.Cancelled("cancelled before its fire time"));
+                if (r != null && cancelHeld(r, settings.clock().instant())) {
                   log.info("job {}: cancelled on another node before its fire time", jobId);
                 } else if (r != null && r.requestCancel(settings.clock().instant())) {
                   log.info("job {}: cancel requested on another node", jobId);
@@ -980,10 +981,7 @@ public final class Engine {
         store.jobs().requestCancel(id, now, p.id()).orElseThrow(() -> new JobNotFoundException(id));
     if (after.status() == JobStatus.RUNNING) {
       RunningJob r = running.get(id);
-      if (r != null && unhold(r)) {
-        // held for its fire time, never started: it ends now, not at its time
-        r.requestCancel(now);
-        finish(r, new Outcome.Cancelled("cancelled before its fire time"));
+      if (r != null && cancelHeld(r, now)) {
         log.info("job {}: cancelled by {} before its fire time", id, p.id());
       } else if (r != null && r.requestCancel(now)) {
         log.info("job {}: cancel requested by {}", id, p.id());
@@ -1290,7 +1288,7 @@ public final class Engine {
       return;
     }
     PendingAck ack = new PendingAck(r, outcome, settings.clock().instant());
-    if (acker == null || ackerStopping && ackers.contains(Thread.currentThread())) {
+    if (ackers.isEmpty() || ackerStopping && ackers.contains(Thread.currentThread())) {
       storeAcks(List.of(ack));
       return;
     }

@@ -104,11 +104,7 @@ final class WorkerPool {
     if (!adaptive) {
       return Math.min(prefetch, MAX_HELD);
     }
-    long mean = meanRunNanos;
-    if (mean <= 0) {
-      return MAX_HELD;
-    }
-    return (int) Math.min(MAX_HELD, Math.max(size, (long) size * HELD_WORK.toNanos() / mean));
+    return meanRunNanos < 0 ? MAX_HELD : Math.max(size, startsWithinHeldWork());
   }
 
   /**
@@ -117,11 +113,13 @@ final class WorkerPool {
    * handler has returned (the jobs then take long, and other nodes may run them).
    */
   int keepPastGrace() {
+    return meanRunNanos < 0 ? 0 : startsWithinHeldWork();
+  }
+
+  /** What the workers start within {@link #HELD_WORK} at the known mean run time, at most {@link #MAX_HELD}. */
+  private int startsWithinHeldWork() {
     long mean = meanRunNanos;
-    if (mean < 0) {
-      return 0;
-    }
-    return mean == 0 ? MAX_HELD : (int) Math.min(MAX_HELD, (long) size * HELD_WORK.toNanos() / mean);
+    return mean <= 0 ? MAX_HELD : (int) Math.min(MAX_HELD, (long) size * HELD_WORK.toNanos() / mean);
   }
 
   /** How much work a pool holds of the fires due at one time; see {@link #holdTarget()}. */

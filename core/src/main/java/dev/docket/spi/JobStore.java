@@ -106,6 +106,23 @@ public interface JobStore {
   }
 
   /**
+   * Ends several attempts exactly as {@link #completeAll} does, for a caller that needs only
+   * whether each was applied: a store may then leave out reading the jobs back (the engine does so
+   * when nobody listens to job changes). The default asks {@link #completeAll}.
+   *
+   * @return one flag per completion, in order: {@code true} when its lease held and the outcome
+   *     was stored
+   */
+  default boolean[] completeAllApplied(List<Completion> completions) {
+    List<Optional<Job>> jobs = completeAll(completions);
+    boolean[] out = new boolean[jobs.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = jobs.get(i).isPresent();
+    }
+    return out;
+  }
+
+  /**
    * Extends to {@code now + duration} the leases of {@code jobs} that still run on this node under
    * its lease. Only the attempts the engine holds are named: a restarted node with the same id
    * does not keep its dead predecessor's jobs alive.

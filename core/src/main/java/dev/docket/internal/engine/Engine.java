@@ -1381,24 +1381,32 @@ public final class Engine {
     for (PendingAck a : batch) {
       completions.add(new Completion(a.run().lease, a.outcome(), a.at()));
     }
-    List<Optional<Job>> results = completeDespiteOutages(completions);
+    // the jobs as stored are read back only for listeners, and for a job given back (which a
+    // pending cancel turns into CANCELLED); otherwise the outcome says the status
+    boolean needJobs = !settings.listeners().isEmpty();
+    for (PendingAck a : batch) {
+      needJobs |= a.outcome() instanceof Outcome.Released;
+    }
+    Stored stored = completeDespiteOutages(completions, needJobs);
     boolean retries = false;
     boolean requeued = false;
     for (int i = 0; i < batch.size(); i++) {
       PendingAck a = batch.get(i);
       RunningJob r = a.run();
       running.remove(r.job.id(), r);
-      Optional<Job> after = results.get(i);
-      if (after.isPresent()) {
-        Job done = after.get();
+      if (stored.applied()[i]) {
+        Job done = stored.jobs() == null ? null : stored.jobs().get(i).orElseThrow();
+        JobStatus status = done == null ? a.outcome().status() : done.status();
         Instant handlerStart = r.handlerStartedAt();
         if (!(a.outcome() instanceof Outcome.Released) && handlerStart != null) {
-          recorder.recordRun(a.at(), done.queue(), done.function(), Duration.between(handlerStart, a.at()));
+          recorder.recordRun(a.at(), r.job.queue(), r.job.function(), Duration.between(handlerStart, a.at()));
         }
-        if (done.status().isTerminal()) {
-          recorder.recordFinished(done.queue(), done.function(), done.status().wireName());
+        if (status.isTerminal()) {
+          recorder.recordFinished(r.job.queue(), r.job.function(), status.wireName());
         }
-        publishChange(done, JobStatus.RUNNING, "system", describe(a.outcome()));
+        if (done != null) {
+          publishChange(done, JobStatus.RUNNING, "system", describe(a.outcome()));
+        }
       } else {
         log.warn("job {}: lease no longer held; outcome {} dropped", r.job.id(), a.outcome().status());
       }
@@ -1420,12 +1428,20 @@ public final class Engine {
    * thrown away because the database blinked. Gives up (the leases then expire and the jobs run
    * again: at-least-once) only when the engine closes and the store stays away.
    */
-  private List<Optional<Job>> completeDespiteOutages(List<Completion> completions) {
+  private Stored completeDespiteOutages(List<Completion> completions, boolean needJobs) {
     int failures = 0;
     Wakeup pause = new Wakeup();
     while (true) {
       try {
-        return store.jobs().completeAll(completions);
+        if (!needJobs) {
+          return new Stored(store.jobs().completeAllApplied(completions), null);
+        }
+        List<Optional<Job>> jobs = store.jobs().completeAll(completions);
+        boolean[] applied = new boolean[jobs.size()];
+        for (int i = 0; i < applied.length; i++) {
+          applied[i] = jobs.get(i).isPresent();
+        }
+        return new Stored(applied, jobs);
       } catch (dev.docket.spi.StoreException e) {
         failures++;
         if (failures == 1) {
@@ -1442,13 +1458,14 @@ public final class Engine {
         }
         if (giveUp) {
           log.warn("giving up on storing {} outcome(s); their leases will expire", completions.size());
-          List<Optional<Job>> none = new ArrayList<>();
-          completions.forEach(c -> none.add(Optional.empty()));
-          return none;
+          return new Stored(new boolean[completions.size()], null);
         }
       }
     }
   }
+
+  /** Which outcomes were stored, and the jobs as stored when they were asked for. */
+  private record Stored(boolean[] applied, @Nullable List<Optional<Job>> jobs) {}
 
   private static String describe(Outcome o) {
     if (o instanceof Outcome.Failed f) {

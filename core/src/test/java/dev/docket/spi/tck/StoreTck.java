@@ -1133,6 +1133,64 @@ public abstract class StoreTck {
     assertThat(out.get(5).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
   }
 
+  /**
+   * The flags-only variant stores exactly what {@code completeAll} stores, the history of a job on
+   * its second attempt included, and says which leases held.
+   */
+  @Test
+  void completeAllAppliedStoresEachOutcomeAndSaysWhichLeasesHeld() {
+    for (int i = 0; i < 6; i++) {
+      insert(aJob().build());
+    }
+    List<ClaimedJob> claimed = new ArrayList<>(claim("default", 6, T0));
+    assertThat(claimed).hasSize(6);
+    // the first job's first attempt asks for a retry: its second attempt's history is explicit
+    store.jobs().complete(claimed.get(0).lease(), new Outcome.RetryLater(JobError.of("boom", "again"), T0), T0);
+    store.jobs().promoteDue(T0.plusMillis(1), 10);
+    claimed.set(0, claim("default", 1, T0.plusMillis(2)).get(0));
+    assertThat(claimed.get(0).job().attempts()).isEqualTo(2);
+
+    List<dev.docket.spi.Completion> batch = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      batch.add(
+          new dev.docket.spi.Completion(
+              claimed.get(i).lease(),
+              new Outcome.Succeeded(JsonNodeFactory.instance.objectNode().put("i", i)),
+              T0.plusSeconds(i + 1)));
+    }
+    Lease stale = claimed.get(4).lease();
+    batch.add(
+        new dev.docket.spi.Completion(
+            new Lease(stale.jobId(), stale.node(), "not-the-token", stale.expiresAt()),
+            new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()),
+            T0.plusSeconds(9)));
+    batch.add(
+        new dev.docket.spi.Completion(
+            claimed.get(5).lease(), new Outcome.Failed(JobError.of("boom", "no")), T0.plusSeconds(10)));
+
+    boolean[] applied = store.jobs().completeAllApplied(batch);
+
+    assertThat(applied).containsExactly(true, true, true, true, false, true);
+    for (int i = 0; i < 4; i++) {
+      Job j = store.jobs().find(claimed.get(i).job().id()).orElseThrow();
+      assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(j.result().orElseThrow().get("i").asInt()).isEqualTo(i);
+      assertThat(j.finishedAt()).contains(T0.plusSeconds(i + 1));
+      List<JobEvent> events = store.jobs().events(j.id());
+      assertThat(events.get(events.size() - 1).to()).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(events.get(events.size() - 1).at()).isEqualTo(T0.plusSeconds(i + 1));
+      assertHistoryFollowsTable(j.id());
+    }
+    assertThat(store.jobs().events(claimed.get(0).job().id()))
+        .extracting(JobEvent::to)
+        .containsExactly(
+            JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SCHEDULED, JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED);
+    Job untouched = store.jobs().find(stale.jobId()).orElseThrow();
+    assertThat(untouched.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(untouched.result()).isEmpty();
+    assertThat(store.jobs().find(claimed.get(5).job().id()).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+  }
+
   @Test
   void concurrentInsertsOfOneIdCreateExactlyOneJob() throws Exception {
     int threads = 16;

@@ -250,4 +250,78 @@ class HeldFiresTest {
     assertThat(m.jobs().get(fireOf(t)).status()).isEqualTo(JobStatus.QUEUED);
     assertThat(Engines.of(m.docket()).heldCount()).isZero();
   }
+
+  /**
+   * The outcomes of held fires' jobs do not block the workers when more of them wait than the
+   * queue of outcomes holds: a minute's fires start at the workers' pace while the store is slow
+   * to record them, and are all recorded after.
+   */
+  @Test
+  void heldFiresStartAtTheWorkersPaceWhileTheirOutcomesWaitForTheStore() {
+    int tasks = 400; // more than Engine.ACK_QUEUE (256) outcomes
+    CountDownLatch outcomesMayBeStored = new CountDownLatch(1);
+    ManualDocket m =
+        manual(Docket.builder().store(slowOutcomes(store, outcomesMayBeStored)).workers("default", 2).messageSender(sender));
+    Engine engine = Engines.of(m.docket());
+    List<ScheduledTask> created = new ArrayList<>();
+    for (int i = 0; i < tasks; i++) {
+      created.add(m.as(ALICE).scheduler().create(weekly("weekly-" + i)));
+    }
+    at("2026-11-30T07:59:57Z");
+    int fired = 0;
+    for (int got = m.fireSchedules(); got > 0; got = m.fireSchedules()) {
+      fired += got;
+    }
+    assertThat(fired).isEqualTo(tasks);
+    assertThat(engine.heldCount()).isEqualTo(tasks);
+
+    at("2026-11-30T08:00:00Z");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              m.runDue();
+              return sent.size() == tasks;
+            });
+    assertThat(m.jobs().get(fireOf(created.get(0))).status()).as("its outcome not stored yet").isEqualTo(JobStatus.RUNNING);
+
+    outcomesMayBeStored.countDown();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> created.stream().allMatch(t -> m.jobs().get(fireOf(t)).status() == JobStatus.SUCCEEDED));
+    assertThat(sent).hasSize(tasks);
+  }
+
+  /** {@code backing}, whose writes of outcomes wait for {@code mayGo}. */
+  private static dev.docket.spi.Store slowOutcomes(InMemoryStore backing, CountDownLatch mayGo) {
+    dev.docket.spi.JobStore jobs =
+        (dev.docket.spi.JobStore)
+            java.lang.reflect.Proxy.newProxyInstance(
+                HeldFiresTest.class.getClassLoader(),
+                new Class<?>[] {dev.docket.spi.JobStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().startsWith("complete")) {
+                    mayGo.await(30, TimeUnit.SECONDS);
+                  }
+                  try {
+                    return method.invoke(backing.jobs(), args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    return (dev.docket.spi.Store)
+        java.lang.reflect.Proxy.newProxyInstance(
+            HeldFiresTest.class.getClassLoader(),
+            new Class<?>[] {dev.docket.spi.Store.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("jobs")) {
+                return jobs;
+              }
+              try {
+                return method.invoke(backing, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
 }

@@ -72,7 +72,10 @@ public final class Engine {
   static final int REAP_BATCH = 500;
   /** Longest pause of the watchdog while jobs with a deadline run. */
   static final Duration WATCHDOG_TICK = Duration.ofMillis(50);
-  /** Ended attempts that may wait for the acker before workers block. */
+  /**
+   * Ended attempts that may wait for the acker before workers block. Outcomes of held fires'
+   * jobs do not count (see {@link #finish}).
+   */
   static final int ACK_QUEUE = 256;
   /** Most outcomes the acker stores in one call. */
   static final int ACK_BATCH = 512;
@@ -137,7 +140,9 @@ public final class Engine {
   private @Nullable AutoCloseable subscription;
   /** Ended attempts waiting to be stored by the acker, in batches. */
   private final java.util.concurrent.LinkedBlockingQueue<PendingAck> acks =
-      new java.util.concurrent.LinkedBlockingQueue<>(ACK_QUEUE);
+      new java.util.concurrent.LinkedBlockingQueue<>();
+  /** Room in {@link #acks} for outcomes that count against {@link #ACK_QUEUE}. */
+  private final java.util.concurrent.Semaphore ackRoom = new java.util.concurrent.Semaphore(ACK_QUEUE);
   private volatile boolean ackerStopping;
   private volatile List<Thread> ackers = List.of();
   /** Signalled when a worker finds the queue of outcomes full (see ackHelperLoop). */
@@ -1269,14 +1274,28 @@ public final class Engine {
     return new Outcome.Failed(error);
   }
 
-  /** An ended attempt on its way to the store. */
-  private record PendingAck(RunningJob run, Outcome outcome, Instant at) {}
+  /**
+   * An ended attempt on its way to the store; {@code counted} when it took room of {@link
+   * #ackRoom}.
+   */
+  private record PendingAck(RunningJob run, Outcome outcome, Instant at, boolean counted) {
+    PendingAck(RunningJob run, Outcome outcome, Instant at) {
+      this(run, outcome, at, false);
+    }
+  }
 
   /**
    * Ends an attempt once, whoever gets here first (worker, watchdog, shutdown): hands the outcome
    * to the acker, which stores outcomes in batches ("batched acks"). Until it is stored, the job
    * stays in {@code running} and under this node's lease, so the lease token keeps the late write
    * safe and a crash in between only means the job runs again.
+   *
+   * <p>Workers block while {@link #ACK_QUEUE} outcomes wait, which bounds the attempts that ended
+   * but are not stored (and would run again after a crash). A held fire's job is outside that
+   * bound: it was stored claimed at its fire, so it would run again after a crash from the moment
+   * it was held, started or not, and its outcome waiting takes the place of its hold. A minute's
+   * fires therefore start as fast as the workers run them, and their outcomes follow at the
+   * store's pace.
    */
   private void finish(RunningJob r, Outcome outcome) {
     if (!r.finalized.compareAndSet(false, true)) {
@@ -1287,20 +1306,39 @@ public final class Engine {
       running.remove(r.job.id(), r);
       return;
     }
-    PendingAck ack = new PendingAck(r, outcome, settings.clock().instant());
+    Instant at = settings.clock().instant();
     if (ackers.isEmpty() || ackerStopping && ackers.contains(Thread.currentThread())) {
-      storeAcks(List.of(ack));
+      storeAcks(List.of(new PendingAck(r, outcome, at)));
+      return;
+    }
+    if (r.heldSince != null) {
+      acks.add(new PendingAck(r, outcome, at));
+      if (acks.size() >= ACK_QUEUE) {
+        ackBacklog.signal();
+      }
       return;
     }
     try {
-      if (!acks.offer(ack)) {
+      if (!ackRoom.tryAcquire()) {
         ackBacklog.signal(); // full: a helper writer, where the store has one, stores a batch too
-        acks.put(ack);
+        ackRoom.acquire();
       }
+      acks.add(new PendingAck(r, outcome, at, true));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      storeAcks(List.of(ack));
+      storeAcks(List.of(new PendingAck(r, outcome, at)));
     }
+  }
+
+  /** Takes up to {@code max} outcomes off the queue into {@code batch}, giving their room back. */
+  private void takeAcks(List<PendingAck> batch, int max) {
+    int from = batch.size();
+    acks.drainTo(batch, max);
+    int counted = 0;
+    for (int i = from; i < batch.size(); i++) {
+      counted += batch.get(i).counted() ? 1 : 0;
+    }
+    ackRoom.release(counted);
   }
 
   private void ackLoop() {
@@ -1316,7 +1354,10 @@ public final class Engine {
           continue;
         }
         batch.add(first);
-        acks.drainTo(batch, ACK_BATCH - 1);
+        if (first.counted()) {
+          ackRoom.release();
+        }
+        takeAcks(batch, ACK_BATCH - 1);
         storeBatch(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -1350,7 +1391,7 @@ public final class Engine {
         }
         // while at least half the queue is waiting: one writer is not keeping up
         while (acks.size() >= ACK_QUEUE / 2 && !ackerStopping) {
-          acks.drainTo(batch, ACK_BATCH);
+          takeAcks(batch, ACK_BATCH);
           if (batch.isEmpty()) {
             break;
           }
@@ -1369,7 +1410,7 @@ public final class Engine {
       t.join(Math.max(5_000, settings.shutdownGrace().toMillis()));
     }
     List<PendingAck> left = new ArrayList<>();
-    acks.drainTo(left);
+    takeAcks(left, Integer.MAX_VALUE);
     if (!left.isEmpty()) {
       storeAcks(left);
     }

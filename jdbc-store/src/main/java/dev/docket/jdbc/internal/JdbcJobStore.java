@@ -215,41 +215,36 @@ public final class JdbcJobStore implements JobStore {
    * insert, a select and an update.
    */
   private InsertedAndClaimed insertOneAndClaimH2(Handle h, NewJob j, String by, ClaimRequest claim) {
-    boolean direct =
-        h.createQuery(
-                "SELECT CAST(:scheduledAt AS TIMESTAMP WITH TIME ZONE) <= CAST(:now AS TIMESTAMP WITH TIME ZONE)"
-                    + " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE status = 'QUEUED' AND queue = :queue"
-                    + " AND scheduled_at <= :now)"
-                    + " AND NOT EXISTS (SELECT 1 FROM <prefix>queues pq WHERE pq.queue = :queue AND pq.paused = TRUE)"
-                    + (j.freshId() ? "" : " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE id = :id)"))
-            .bind("scheduledAt", ts(j.scheduledAt()))
-            .bind("now", ts(claim.now()))
-            .bind("queue", j.queue())
-            .bind("id", j.id().value())
-            .mapTo(Boolean.class)
-            .one();
-    if (!direct) {
-      return insertAllAndClaimIn(h, List.of(j), by, claim);
-    }
+    // one statement: inserted claimed only when the claim would take exactly this job; no row
+    // otherwise (and when the id exists), and then the general way
     String token = UUID.randomUUID().toString();
     Query q =
         h.createQuery(
                 "SELECT " + COLUMNS + " FROM FINAL TABLE (INSERT INTO <prefix>jobs (id, function_name, queue, status,"
                     + " priority, args, attempts, max_attempts, correlation_id, owner_id, timeout_ms, backoff,"
                     + " cancel_requested, created_at, scheduled_at, created_by, history_implicit, started_at, node_id,"
-                    + " lease_token, lease_expires_at) VALUES (:id, :fn, :queue, 'RUNNING', :priority, :args, 1,"
+                    + " lease_token, lease_expires_at) SELECT :id, :fn, :queue, 'RUNNING', :priority, :args, 1,"
                     + " :maxAttempts, :corr, :owner, :timeoutMs, :backoff, FALSE, :createdAt, :scheduledAt, :by, TRUE,"
-                    + " :now, :node, :token, " + leaseUntil() + "))");
+                    + " :now, :node, :token, " + leaseUntil()
+                    + " FROM DUAL WHERE CAST(:scheduledAt AS TIMESTAMP WITH TIME ZONE) <= CAST(:now AS TIMESTAMP WITH TIME ZONE)"
+                    + " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE status = 'QUEUED' AND queue = :queue"
+                    + " AND scheduled_at <= :now)"
+                    + " AND NOT EXISTS (SELECT 1 FROM <prefix>queues pq WHERE pq.queue = :queue AND pq.paused = TRUE)"
+                    + (j.freshId() ? "" : " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE id = :id)")
+                    + ")");
     bindNewJob(q, j, by).bind("now", ts(claim.now())).bind("node", claim.node().value()).bind("token", token);
     bindLease(q, claim.now(), claim.leaseDuration());
-    ClaimedJob claimed =
+    Optional<ClaimedJob> claimed =
         q.map(
                 (rs, ctx) ->
                     new ClaimedJob(
                         JobRows.JOB.map(rs, ctx),
                         new Lease(j.id(), claim.node(), token, JobRows.instant(rs, "lease_expires_at"))))
-            .one();
-    return new InsertedAndClaimed(List.of(new InsertResult(asStored(j), true)), List.of(claimed));
+            .findOne();
+    if (claimed.isEmpty()) {
+      return insertAllAndClaimIn(h, List.of(j), by, claim);
+    }
+    return new InsertedAndClaimed(List.of(new InsertResult(asStored(j), true)), List.of(claimed.get()));
   }
 
   /** Binds a new job's columns, as the inserts name them (all but status and history_implicit). */

@@ -63,6 +63,9 @@ public final class JdbcJobStore implements JobStore {
 
   /** Jobs per statement when a list of ids is bound. */
   static final int CHUNK = 500;
+
+  /** Most new jobs in one {@code COPY} (the rows are built in memory first). */
+  static final int COPY_CHUNK = 5_000;
   /** Most outcomes written in one group commit. */
   static final int MAX_GROUP = 128;
   /** Longest event detail kept. */
@@ -357,8 +360,10 @@ public final class JdbcJobStore implements JobStore {
     }
     Set<JobId> inserted = new HashSet<>();
     List<NewJob> batch = new ArrayList<>(first.values());
-    for (int i = 0; i < batch.size(); i += CHUNK) {
-      List<NewJob> chunk = batch.subList(i, Math.min(batch.size(), i + CHUNK));
+    // COPY has no statement to keep small: a batch it takes goes in one (up to COPY_CHUNK rows)
+    int step = db.dialect() instanceof Dialect.Postgres && copies(h, batch, hold) ? COPY_CHUNK : CHUNK;
+    for (int i = 0; i < batch.size(); i += step) {
+      List<NewJob> chunk = batch.subList(i, Math.min(batch.size(), i + step));
       inserted.addAll(
           db.dialect() instanceof Dialect.Postgres
               ? (copies(h, chunk, hold) ? copyChunkPg(h, chunk, by) : insertChunkPg(h, chunk, by, hold))

@@ -1089,13 +1089,12 @@ public abstract class StoreTck {
     return claimed;
   }
 
-  @Test
-  void completeAllAppliesEachOutcomeUnderItsOwnLeaseToken() {
-    for (int i = 0; i < 6; i++) {
-      insert(aJob().build());
-    }
-    List<ClaimedJob> claimed = claim("default", 6, T0);
-    assertThat(claimed).hasSize(6);
+  /**
+   * Outcomes for six claimed jobs: successes of the first four (result {@code {"i": i}}, ended at
+   * T0 + i + 1 s), a success of the fifth under a token that is not its lease's, a failure of the
+   * sixth.
+   */
+  private static List<dev.docket.spi.Completion> fourSuccessesAStaleLeaseAndAFailure(List<ClaimedJob> claimed) {
     List<dev.docket.spi.Completion> batch = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       batch.add(
@@ -1113,6 +1112,18 @@ public abstract class StoreTck {
     batch.add(
         new dev.docket.spi.Completion(
             claimed.get(5).lease(), new Outcome.Failed(JobError.of("boom", "no")), T0.plusSeconds(10)));
+    return batch;
+  }
+
+  @Test
+  void completeAllAppliesEachOutcomeUnderItsOwnLeaseToken() {
+    for (int i = 0; i < 6; i++) {
+      insert(aJob().build());
+    }
+    List<ClaimedJob> claimed = claim("default", 6, T0);
+    assertThat(claimed).hasSize(6);
+    List<dev.docket.spi.Completion> batch = fourSuccessesAStaleLeaseAndAFailure(claimed);
+    Lease stale = claimed.get(4).lease();
     List<Optional<Job>> out = store.jobs().completeAll(batch);
     assertThat(out).hasSize(6);
     for (int i = 0; i < 4; i++) {
@@ -1150,23 +1161,8 @@ public abstract class StoreTck {
     claimed.set(0, claim("default", 1, T0.plusMillis(2)).get(0));
     assertThat(claimed.get(0).job().attempts()).isEqualTo(2);
 
-    List<dev.docket.spi.Completion> batch = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      batch.add(
-          new dev.docket.spi.Completion(
-              claimed.get(i).lease(),
-              new Outcome.Succeeded(JsonNodeFactory.instance.objectNode().put("i", i)),
-              T0.plusSeconds(i + 1)));
-    }
+    List<dev.docket.spi.Completion> batch = fourSuccessesAStaleLeaseAndAFailure(claimed);
     Lease stale = claimed.get(4).lease();
-    batch.add(
-        new dev.docket.spi.Completion(
-            new Lease(stale.jobId(), stale.node(), "not-the-token", stale.expiresAt()),
-            new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()),
-            T0.plusSeconds(9)));
-    batch.add(
-        new dev.docket.spi.Completion(
-            claimed.get(5).lease(), new Outcome.Failed(JobError.of("boom", "no")), T0.plusSeconds(10)));
 
     boolean[] applied = store.jobs().completeAllApplied(batch);
 

@@ -437,35 +437,9 @@ public final class JdbcJobStore implements JobStore {
   private Set<JobId> insertChunkPg(Handle h, List<NewJob> chunk, String by, @Nullable Hold hold) {
     int n = chunk.size();
     Boolean[] held = new Boolean[n];
-    String[] ids = new String[n];
-    String[] fns = new String[n];
-    String[] queues = new String[n];
-    String[] statuses = new String[n];
-    Integer[] priorities = new Integer[n];
-    String[] args = new String[n];
-    Integer[] maxAttempts = new Integer[n];
-    String[] corrs = new String[n];
-    String[] owners = new String[n];
-    Long[] timeouts = new Long[n];
-    String[] backoffs = new String[n];
-    String[] created = new String[n];
-    String[] scheduled = new String[n];
+    NewJobColumns columns = new NewJobColumns(chunk);
     for (int i = 0; i < n; i++) {
-      NewJob j = chunk.get(i);
-      ids[i] = j.id().value();
-      fns[i] = j.function();
-      queues[i] = j.queue();
-      statuses[i] = j.status().name();
-      priorities[i] = j.priority();
-      args[i] = json(j.args());
-      maxAttempts[i] = j.maxAttempts();
-      corrs[i] = j.correlationId().orElse(null);
-      owners[i] = j.owner();
-      timeouts[i] = j.timeout().map(Duration::toMillis).orElse(null);
-      backoffs[i] = j.backoff().map(dev.docket.Backoff::spec).orElse(null);
-      created[i] = ts(j.createdAt()).toString();
-      scheduled[i] = ts(j.scheduledAt()).toString();
-      held[i] = hold != null && hold.ids().contains(j.id());
+      held[i] = hold != null && hold.ids().contains(chunk.get(i).id());
     }
     String sql =
         "WITH input AS (SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:fns AS varchar[]),"
@@ -494,20 +468,8 @@ public final class JdbcJobStore implements JobStore {
     Query q = h.createQuery(sql);
     bindLease(q, hold == null ? Instant.EPOCH : hold.request().now(), hold == null ? Duration.ZERO : hold.request().leaseDuration());
     q.bind("heldAt", ts(hold == null ? Instant.EPOCH : hold.request().now()));
-    q
-        .bindArray("ids", String.class, (Object[]) ids)
-        .bindArray("fns", String.class, (Object[]) fns)
-        .bindArray("queues", String.class, (Object[]) queues)
-        .bindArray("statuses", String.class, (Object[]) statuses)
-        .bindArray("priorities", Integer.class, (Object[]) priorities)
-        .bindArray("args", String.class, (Object[]) args)
-        .bindArray("maxAttempts", Integer.class, (Object[]) maxAttempts)
-        .bindArray("corrs", String.class, (Object[]) corrs)
-        .bindArray("owners", String.class, (Object[]) owners)
-        .bindArray("timeouts", Long.class, (Object[]) timeouts)
-        .bindArray("backoffs", String.class, (Object[]) backoffs)
-        .bindArray("created", String.class, (Object[]) created)
-        .bindArray("scheduled", String.class, (Object[]) scheduled)
+    columns
+        .bindTo(q)
         .bindArray("held", Boolean.class, (Object[]) held)
         .bind("node", hold == null ? null : hold.request().node().value())
         .bind("token", hold == null ? null : hold.token())
@@ -656,43 +618,83 @@ public final class JdbcJobStore implements JobStore {
   }
 
   /**
+   * New jobs' columns as arrays, one element per job, for the inserts that take many jobs from
+   * arrays (PostgreSQL's {@code unnest}, H2's {@code TABLE}); times as ISO-8601 text.
+   */
+  private static final class NewJobColumns {
+    private final String[] ids;
+    private final String[] fns;
+    private final String[] queues;
+    private final String[] statuses;
+    private final Integer[] priorities;
+    private final String[] args;
+    private final Integer[] maxAttempts;
+    private final String[] corrs;
+    private final String[] owners;
+    private final Long[] timeouts;
+    private final String[] backoffs;
+    private final String[] created;
+    private final String[] scheduled;
+
+    NewJobColumns(List<NewJob> jobs) {
+      int n = jobs.size();
+      ids = new String[n];
+      fns = new String[n];
+      queues = new String[n];
+      statuses = new String[n];
+      priorities = new Integer[n];
+      args = new String[n];
+      maxAttempts = new Integer[n];
+      corrs = new String[n];
+      owners = new String[n];
+      timeouts = new Long[n];
+      backoffs = new String[n];
+      created = new String[n];
+      scheduled = new String[n];
+      for (int i = 0; i < n; i++) {
+        NewJob j = jobs.get(i);
+        ids[i] = j.id().value();
+        fns[i] = j.function();
+        queues[i] = j.queue();
+        statuses[i] = j.status().name();
+        priorities[i] = j.priority();
+        args[i] = json(j.args());
+        maxAttempts[i] = j.maxAttempts();
+        corrs[i] = j.correlationId().orElse(null);
+        owners[i] = j.owner();
+        timeouts[i] = j.timeout().map(Duration::toMillis).orElse(null);
+        backoffs[i] = j.backoff().map(dev.docket.Backoff::spec).orElse(null);
+        created[i] = ts(j.createdAt()).toString();
+        scheduled[i] = ts(j.scheduledAt()).toString();
+      }
+    }
+
+    /** Binds the arrays as {@code :ids, :fns, :queues, ...}. */
+    <S extends SqlStatement<S>> S bindTo(S q) {
+      return q.bindArray("ids", String.class, (Object[]) ids)
+          .bindArray("fns", String.class, (Object[]) fns)
+          .bindArray("queues", String.class, (Object[]) queues)
+          .bindArray("statuses", String.class, (Object[]) statuses)
+          .bindArray("priorities", Integer.class, (Object[]) priorities)
+          .bindArray("args", String.class, (Object[]) args)
+          .bindArray("maxAttempts", Integer.class, (Object[]) maxAttempts)
+          .bindArray("corrs", String.class, (Object[]) corrs)
+          .bindArray("owners", String.class, (Object[]) owners)
+          .bindArray("timeouts", Long.class, (Object[]) timeouts)
+          .bindArray("backoffs", String.class, (Object[]) backoffs)
+          .bindArray("created", String.class, (Object[]) created)
+          .bindArray("scheduled", String.class, (Object[]) scheduled);
+    }
+  }
+
+  /**
    * H2: several new jobs in one statement over arrays (H2's {@code TABLE} function) instead of a
    * batch of one statement each, their history rows (jobs not created ready) in a second.
    */
   private static void insertTableH2(Handle h, List<NewJob> plain, String by) {
-    int n = plain.size();
-    String[] ids = new String[n];
-    String[] fns = new String[n];
-    String[] queues = new String[n];
-    String[] statuses = new String[n];
-    Integer[] priorities = new Integer[n];
-    String[] args = new String[n];
-    Integer[] maxAttempts = new Integer[n];
-    String[] corrs = new String[n];
-    String[] owners = new String[n];
-    Long[] timeouts = new Long[n];
-    String[] backoffs = new String[n];
-    String[] created = new String[n];
-    String[] scheduled = new String[n];
-    boolean anyEvent = false;
-    for (int i = 0; i < n; i++) {
-      NewJob j = plain.get(i);
-      ids[i] = j.id().value();
-      fns[i] = j.function();
-      queues[i] = j.queue();
-      statuses[i] = j.status().name();
-      priorities[i] = j.priority();
-      args[i] = json(j.args());
-      maxAttempts[i] = j.maxAttempts();
-      corrs[i] = j.correlationId().orElse(null);
-      owners[i] = j.owner();
-      timeouts[i] = j.timeout().map(Duration::toMillis).orElse(null);
-      backoffs[i] = j.backoff().map(dev.docket.Backoff::spec).orElse(null);
-      created[i] = ts(j.createdAt()).toString();
-      scheduled[i] = ts(j.scheduledAt()).toString();
-      anyEvent |= j.status() != JobStatus.QUEUED;
-    }
-    h.createUpdate(
+    boolean anyEvent = plain.stream().anyMatch(j -> j.status() != JobStatus.QUEUED);
+    Update insert =
+        h.createUpdate(
             "INSERT INTO <prefix>jobs (id, function_name, queue, status, priority, args, attempts,"
                 + " max_attempts, correlation_id, owner_id, timeout_ms, backoff, cancel_requested,"
                 + " created_at, scheduled_at, created_by, history_implicit)"
@@ -701,22 +703,8 @@ public final class JdbcJobStore implements JobStore {
                 + " FROM TABLE(id VARCHAR = :ids, fn VARCHAR = :fns, q VARCHAR = :queues, st VARCHAR = :statuses,"
                 + " pr INTEGER = :priorities, a VARCHAR = :args, ma INTEGER = :maxAttempts, corr VARCHAR = :corrs,"
                 + " own VARCHAR = :owners, tmo BIGINT = :timeouts, bo VARCHAR = :backoffs,"
-                + " cr VARCHAR = :created, sc VARCHAR = :scheduled)")
-        .bind("ids", (Object) ids)
-        .bind("fns", (Object) fns)
-        .bind("queues", (Object) queues)
-        .bind("statuses", (Object) statuses)
-        .bind("priorities", (Object) priorities)
-        .bind("args", (Object) args)
-        .bind("maxAttempts", (Object) maxAttempts)
-        .bind("corrs", (Object) corrs)
-        .bind("owners", (Object) owners)
-        .bind("timeouts", (Object) timeouts)
-        .bind("backoffs", (Object) backoffs)
-        .bind("created", (Object) created)
-        .bind("scheduled", (Object) scheduled)
-        .bind("by", JobRows.truncate(by, 128))
-        .execute();
+                + " cr VARCHAR = :created, sc VARCHAR = :scheduled)");
+    new NewJobColumns(plain).bindTo(insert).bind("by", JobRows.truncate(by, 128)).execute();
     if (anyEvent) {
       PreparedBatch events = h.prepareBatch(EVENT_INSERT);
       for (NewJob j : plain) {

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.docket.memory.InMemoryStore;
-import dev.docket.spi.JobStore;
 import dev.docket.spi.Store;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import dev.docket.testkit.InterceptedStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,41 +24,17 @@ class AckWritersTest {
 
   /** The in-memory store, hinting {@code ackWriters}; the first outcome write waits for the latch. */
   private Store store(InMemoryStore store, int ackWriters) {
-    JobStore jobs =
-        (JobStore)
-            Proxy.newProxyInstance(
-                getClass().getClassLoader(),
-                new Class<?>[] {JobStore.class},
-                (proxy, m, args) -> {
-                  if (m.getName().startsWith("complete")) {
-                    writers.add(Thread.currentThread().getName());
-                    if (Thread.currentThread().getName().equals("docket-acker")) {
-                      firstWriteMayEnd.await(10, TimeUnit.SECONDS);
-                    }
-                  }
-                  try {
-                    return m.invoke(store.jobs(), args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
-    return (Store)
-        Proxy.newProxyInstance(
-            getClass().getClassLoader(),
-            new Class<?>[] {Store.class},
-            (proxy, m, args) -> {
-              if (m.getName().equals("jobs")) {
-                return jobs;
-              }
-              if (m.getName().equals("ackWriters")) {
-                return ackWriters;
-              }
-              try {
-                return m.invoke(store, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return InterceptedStore.of(
+        store,
+        method -> {
+          if (method.startsWith("complete")) {
+            writers.add(Thread.currentThread().getName());
+            if (Thread.currentThread().getName().equals("docket-acker")) {
+              firstWriteMayEnd.await(10, TimeUnit.SECONDS);
+            }
+          }
+        },
+        java.util.Map.of("ackWriters", ackWriters));
   }
 
   private List<Job> runJobs(InMemoryStore backing, int ackWriters, int n) {

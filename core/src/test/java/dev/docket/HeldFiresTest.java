@@ -294,34 +294,12 @@ class HeldFiresTest {
 
   /** {@code backing}, whose writes of outcomes wait for {@code mayGo}. */
   private static dev.docket.spi.Store slowOutcomes(InMemoryStore backing, CountDownLatch mayGo) {
-    dev.docket.spi.JobStore jobs =
-        (dev.docket.spi.JobStore)
-            java.lang.reflect.Proxy.newProxyInstance(
-                HeldFiresTest.class.getClassLoader(),
-                new Class<?>[] {dev.docket.spi.JobStore.class},
-                (proxy, method, args) -> {
-                  if (method.getName().startsWith("complete")) {
-                    mayGo.await(30, TimeUnit.SECONDS);
-                  }
-                  try {
-                    return method.invoke(backing.jobs(), args);
-                  } catch (java.lang.reflect.InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
-    return (dev.docket.spi.Store)
-        java.lang.reflect.Proxy.newProxyInstance(
-            HeldFiresTest.class.getClassLoader(),
-            new Class<?>[] {dev.docket.spi.Store.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("jobs")) {
-                return jobs;
-              }
-              try {
-                return method.invoke(backing, args);
-              } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return dev.docket.testkit.InterceptedStore.of(
+        backing,
+        method -> {
+          if (method.startsWith("complete")) {
+            mayGo.await(30, TimeUnit.SECONDS);
+          }
+        });
   }
 }

@@ -192,35 +192,13 @@ class SubmitClaimTest {
 
   /** A store whose job store counts the dispatcher's claim calls. */
   private static dev.docket.spi.Store countingClaims(dev.docket.spi.Store store, java.util.concurrent.atomic.AtomicInteger claims) {
-    dev.docket.spi.JobStore jobs =
-        (dev.docket.spi.JobStore)
-            java.lang.reflect.Proxy.newProxyInstance(
-                SubmitClaimTest.class.getClassLoader(),
-                new Class<?>[] {dev.docket.spi.JobStore.class},
-                (proxy, m, args) -> {
-                  if (m.getName().equals("claim")) {
-                    claims.incrementAndGet();
-                  }
-                  try {
-                    return m.invoke(store.jobs(), args);
-                  } catch (java.lang.reflect.InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
-    return (dev.docket.spi.Store)
-        java.lang.reflect.Proxy.newProxyInstance(
-            SubmitClaimTest.class.getClassLoader(),
-            new Class<?>[] {dev.docket.spi.Store.class},
-            (proxy, m, args) -> {
-              if (m.getName().equals("jobs")) {
-                return jobs;
-              }
-              try {
-                return m.invoke(store, args);
-              } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return dev.docket.testkit.InterceptedStore.of(
+        store,
+        method -> {
+          if (method.equals("claim")) {
+            claims.incrementAndGet();
+          }
+        });
   }
 
   @Test

@@ -361,13 +361,15 @@ public final class JdbcJobStore implements JobStore {
     Set<JobId> inserted = new HashSet<>();
     List<NewJob> batch = new ArrayList<>(first.values());
     // COPY has no statement to keep small: a batch it takes goes in one (up to COPY_CHUNK rows)
-    int step = db.dialect() instanceof Dialect.Postgres && copies(h, batch, hold) ? COPY_CHUNK : CHUNK;
+    boolean postgres = db.dialect() instanceof Dialect.Postgres;
+    boolean copy = postgres && copies(h, batch, hold);
+    int step = copy ? COPY_CHUNK : CHUNK;
     for (int i = 0; i < batch.size(); i += step) {
       List<NewJob> chunk = batch.subList(i, Math.min(batch.size(), i + step));
       inserted.addAll(
-          db.dialect() instanceof Dialect.Postgres
-              ? (copies(h, chunk, hold) ? copyChunkPg(h, chunk, by) : insertChunkPg(h, chunk, by, hold))
-              : insertChunkH2(h, chunk, by, hold));
+          !postgres
+              ? insertChunkH2(h, chunk, by, hold)
+              : copy && chunk.size() >= COPY_MIN ? copyChunkPg(h, chunk, by) : insertChunkPg(h, chunk, by, hold));
     }
     // ids that were there already (or that a concurrent transaction inserted first): same owner only
     List<JobId> existing = first.keySet().stream().filter(id -> !inserted.contains(id)).toList();

@@ -84,6 +84,19 @@ public final class PostgresDatabase {
       for (String t : tables) {
         s.execute("DROP TABLE IF EXISTS " + t + " CASCADE");
       }
+      List<String> functions = new ArrayList<>();
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT proname FROM pg_proc WHERE pronamespace = current_schema()::regnamespace AND proname LIKE '"
+                  + prefix.replace("_", "\\_")
+                  + "%'")) {
+        while (rs.next()) {
+          functions.add(rs.getString(1));
+        }
+      }
+      for (String f : functions) {
+        s.execute("DROP FUNCTION IF EXISTS " + f + "()");
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot drop test tables " + prefix + "*", e);
     }

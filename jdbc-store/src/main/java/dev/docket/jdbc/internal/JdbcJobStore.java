@@ -1,6 +1,7 @@
 package dev.docket.jdbc.internal;
 
 import static dev.docket.jdbc.internal.JobRows.COLUMNS;
+import static dev.docket.jdbc.internal.JobRows.QUALIFIED_COLUMNS;
 import static dev.docket.jdbc.internal.JobRows.json;
 import static dev.docket.jdbc.internal.JobRows.ts;
 
@@ -814,22 +815,32 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public Page<Job> list(JobFilter filter, Optional<Cursor> after, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM <prefix>jobs WHERE 1 = 1");
+    // PostgreSQL: the order and the owner and correlation filters come from job_listing (V007),
+    // the row's state from jobs; H2 reads its listing indexes on jobs
+    boolean pg = db.dialect() instanceof Dialect.Postgres;
+    String l = pg ? "l." : "";
+    String j = pg ? "j." : "";
+    StringBuilder sql =
+        new StringBuilder(
+            pg
+                ? "SELECT " + QUALIFIED_COLUMNS + " FROM <prefix>job_listing l JOIN <prefix>jobs j ON j.id = l.id"
+                    + " WHERE 1 = 1"
+                : "SELECT " + COLUMNS + " FROM <prefix>jobs WHERE 1 = 1");
     Map<String, Object> binds = new HashMap<>();
     if (!filter.statuses().isEmpty()) {
-      sql.append(" AND status IN (<statuses>)");
+      sql.append(" AND ").append(j).append("status IN (<statuses>)");
     }
-    filter.queue().ifPresent(q -> { sql.append(" AND queue = :queue"); binds.put("queue", q); });
-    filter.function().ifPresent(f -> { sql.append(" AND function_name = :fn"); binds.put("fn", f); });
-    filter.correlationId().ifPresent(c -> { sql.append(" AND correlation_id = :corr"); binds.put("corr", c); });
-    filter.owner().ifPresent(o -> { sql.append(" AND owner_id = :owner"); binds.put("owner", o); });
+    filter.queue().ifPresent(q -> { sql.append(" AND ").append(j).append("queue = :queue"); binds.put("queue", q); });
+    filter.function().ifPresent(f -> { sql.append(" AND ").append(j).append("function_name = :fn"); binds.put("fn", f); });
+    filter.correlationId().ifPresent(c -> { sql.append(" AND ").append(l).append("correlation_id = :corr"); binds.put("corr", c); });
+    filter.owner().ifPresent(o -> { sql.append(" AND ").append(l).append("owner_id = :owner"); binds.put("owner", o); });
     after.ifPresent(
         c -> {
-          sql.append(" AND (created_at < :cAt OR (created_at = :cAt AND id < :cId))");
+          sql.append(" AND (" + l + "created_at < :cAt OR (" + l + "created_at = :cAt AND " + l + "id < :cId))");
           binds.put("cAt", ts(c.createdAt()));
           binds.put("cId", c.id());
         });
-    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+    sql.append(" ORDER BY " + l + "created_at DESC, " + l + "id DESC LIMIT :limit");
     List<Job> rows =
         db.read(
             h -> {
@@ -851,15 +862,19 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public List<QueueDepth> depth(Optional<String> owner, Instant now) {
-    // one branch per index: queued jobs on jobs_ready (with the oldest due time), the other
-    // unfinished states on their own index; finished jobs are never read
+    // one branch per index: queued jobs on jobs_ready (with the oldest due time), running ones on
+    // jobs_leases, the other unfinished states on jobs_waiting; finished jobs are never read
     String ownerClause = owner.isPresent() ? " AND owner_id = :owner" : "";
     String sql =
         "SELECT queue, status, COUNT(*) AS n, MIN(scheduled_at) AS oldest FROM <prefix>jobs"
             + " WHERE status = 'QUEUED'" + ownerClause + " GROUP BY queue, status"
             + " UNION ALL"
             + " SELECT queue, status, COUNT(*) AS n, NULL AS oldest FROM <prefix>jobs"
-            + " WHERE status IN ('SCHEDULED', 'RUNNING', 'AWAITING_APPROVAL')" + ownerClause
+            + " WHERE status IN ('SCHEDULED', 'AWAITING_APPROVAL')" + ownerClause
+            + " GROUP BY queue, status"
+            + " UNION ALL"
+            + " SELECT queue, status, COUNT(*) AS n, NULL AS oldest FROM <prefix>jobs"
+            + " WHERE status = 'RUNNING'" + ownerClause
             + " GROUP BY queue, status";
     DepthCounter counter = new DepthCounter();
     db.read(

@@ -34,6 +34,10 @@ final class JobRows {
           + " cancel_requested, created_at, scheduled_at, started_at, finished_at, node_id,"
           + " lease_token, lease_expires_at";
 
+  /** {@link #COLUMNS} of the jobs table under the alias {@code j}, for joins. */
+  static final String QUALIFIED_COLUMNS =
+      java.util.Arrays.stream(COLUMNS.split(",")).map(c -> "j." + c.strip()).collect(java.util.stream.Collectors.joining(", "));
+
   private JobRows() {}
 
   static OffsetDateTime ts(Instant t) {

@@ -34,7 +34,7 @@ public final class SchemaMigrator {
 
   /** Every migration, in order; the same list exists for each dialect (a test checks it). */
   public static final List<String> MIGRATIONS = List.of("V001__create_jobs.sql", "V002__create_approvals.sql", "V003__create_tasks.sql", "V004__admin.sql", "V005__drop_jobs_running.sql",
-      "V006__implicit_history.sql");
+      "V006__implicit_history.sql", "V007__job_listing.sql");
 
   private static final Pattern VERSION = Pattern.compile("V(\\d+)__.*\\.sql");
   private static final Map<String, ReentrantLock> H2_LOCKS = new ConcurrentHashMap<>();
@@ -172,6 +172,16 @@ public final class SchemaMigrator {
         throw new StoreException(
             "column " + prefix + "jobs.history_implicit is missing: apply Docket's migration"
                 + " V006__implicit_history.sql (docs/migrations.md)");
+      }
+      // V007 (PostgreSQL only; on H2 it changes nothing): lists read the listing table
+      if (dialect instanceof Dialect.Postgres) {
+        try (ResultSet rs = md.getTables(null, null, prefix + "job_listing", null)) {
+          if (!rs.next()) {
+            throw new StoreException(
+                "table " + prefix + "job_listing is missing: apply Docket's migration V007__job_listing.sql"
+                    + " (docs/migrations.md)");
+          }
+        }
       }
     } catch (SQLException e) {
       throw new StoreException("cannot inspect the schema: " + e.getMessage(), e);

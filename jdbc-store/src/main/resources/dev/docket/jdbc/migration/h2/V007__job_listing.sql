@@ -1,0 +1,4 @@
+-- Docket schema v7 (H2 2.x): nothing to change. On PostgreSQL this version moves the listing
+-- indexes to an insert-only table, because PostgreSQL writes every index of a row anew at an update
+-- that changes any indexed column; H2 updates only the indexes whose key changed, so its listing
+-- indexes (creation time, id, owner, correlation id) are written once per job already.

@@ -1,0 +1,45 @@
+-- Docket schema v7 (PostgreSQL): the listing order in an insert-only table of its own.
+-- PostgreSQL writes a new entry into every index of a row at each update that changes an indexed
+-- column (or one in an index predicate, such as status): a claim, an ack and each lease extension
+-- wrote the job anew into the three listing indexes, whose keys (creation time, id, owner,
+-- correlation id) never change. job_listing holds those keys once, written when the job is
+-- inserted and removed when it is deleted, both by statement triggers with transition tables, so
+-- every writer (older nodes during a rolling upgrade included) keeps it whole.
+-- Flyway applies this file as it is; Liquibase: give its changeSet splitStatements="false"
+-- (the trigger functions' bodies hold semicolons).
+
+CREATE TABLE ${prefix}job_listing (
+    id             VARCHAR(128) COLLATE "C" NOT NULL,
+    created_at     TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+    owner_id       VARCHAR(128) NOT NULL,
+    correlation_id VARCHAR(128)
+);
+
+INSERT INTO ${prefix}job_listing (id, created_at, owner_id, correlation_id)
+    SELECT id, created_at, owner_id, correlation_id FROM ${prefix}jobs;
+
+CREATE INDEX ${prefix}job_listing_newest ON ${prefix}job_listing (created_at DESC, id DESC);
+CREATE INDEX ${prefix}job_listing_owner_newest ON ${prefix}job_listing (owner_id, created_at DESC, id DESC);
+CREATE INDEX ${prefix}job_listing_correlation ON ${prefix}job_listing (correlation_id, created_at DESC, id DESC)
+    WHERE correlation_id IS NOT NULL;
+
+CREATE FUNCTION ${prefix}job_listing_add() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ${prefix}job_listing (id, created_at, owner_id, correlation_id) SELECT id, created_at, owner_id, correlation_id FROM added; RETURN NULL; END $$;
+CREATE FUNCTION ${prefix}job_listing_remove() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM ${prefix}job_listing l USING removed r WHERE l.id = r.id; RETURN NULL; END $$;
+CREATE FUNCTION ${prefix}job_listing_clear() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN TRUNCATE ${prefix}job_listing; RETURN NULL; END $$;
+
+CREATE TRIGGER ${prefix}job_listing_add AFTER INSERT ON ${prefix}jobs
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ${prefix}job_listing_add();
+CREATE TRIGGER ${prefix}job_listing_remove AFTER DELETE ON ${prefix}jobs
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION ${prefix}job_listing_remove();
+CREATE TRIGGER ${prefix}job_listing_clear AFTER TRUNCATE ON ${prefix}jobs
+    FOR EACH STATEMENT EXECUTE FUNCTION ${prefix}job_listing_clear();
+
+DROP INDEX ${prefix}jobs_newest;
+DROP INDEX ${prefix}jobs_owner_newest;
+DROP INDEX ${prefix}jobs_correlation;
+
+-- Running jobs are counted on jobs_leases (a node's running set is small): jobs_waiting no longer
+-- takes a new entry at every claim.
+DROP INDEX ${prefix}jobs_waiting;
+CREATE INDEX ${prefix}jobs_waiting ON ${prefix}jobs (queue, status, owner_id)
+    WHERE status IN ('SCHEDULED', 'AWAITING_APPROVAL');

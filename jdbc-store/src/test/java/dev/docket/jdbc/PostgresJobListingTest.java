@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * PostgreSQL keeps the listing order in the insert-only {@code job_listing} table (schema v7),
  * which triggers on the jobs table keep whole whoever writes: rows another writer inserts (an
- * older node during a rolling upgrade, a script) are listed, and a deleted or truncated job leaves
- * the listing with its row. The migration lists the jobs that were there before it.
+ * older node during a rolling upgrade, a script, one with another search_path) are listed, and a
+ * deleted or truncated job leaves the listing with its row. The migration lists the jobs that were there before it.
  */
 @RequiresPostgres
 class PostgresJobListingTest {
@@ -57,6 +57,15 @@ class PostgresJobListingTest {
       sql("INSERT INTO " + p + "jobs (id, function_name, queue, status, priority, args, attempts, max_attempts,"
           + " correlation_id, owner_id, created_at, scheduled_at) VALUES ('raw', 'noop', 'default', 'QUEUED', 0,"
           + " '{}', 0, 3, 'c1', 'alice', TIMESTAMPTZ '" + T0.plusSeconds(2) + "', TIMESTAMPTZ '" + T0 + "')");
+
+      // and one whose search_path does not hold the tables' schema
+      String schema = strings("SELECT current_schema()").get(0);
+      sql("SET search_path = pg_catalog; INSERT INTO " + schema + "." + p + "jobs (id, function_name, queue, status,"
+          + " priority, args, attempts, max_attempts, owner_id, created_at, scheduled_at) VALUES ('elsewhere', 'noop',"
+          + " 'default', 'QUEUED', 0, '{}', 0, 3, 'carol', TIMESTAMPTZ '" + T0.plusSeconds(3) + "', TIMESTAMPTZ '" + T0
+          + "'); DELETE FROM " + schema + "." + p + "jobs WHERE id = 'a-gone'; RESET search_path");
+      assertThat(ids(store, JobFilter.all().owner("carol"))).containsExactly("elsewhere");
+      sql("DELETE FROM " + p + "jobs WHERE id = 'elsewhere'");
 
       assertThat(ids(store, JobFilter.all())).containsExactly("raw", "b", "a");
       assertThat(ids(store, JobFilter.all().owner("alice"))).containsExactly("raw", "a");

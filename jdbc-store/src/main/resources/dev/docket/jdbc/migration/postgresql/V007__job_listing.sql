@@ -6,7 +6,7 @@
 -- inserted and removed when it is deleted, both by statement triggers with transition tables, so
 -- every writer (older nodes during a rolling upgrade included) keeps it whole.
 -- Flyway applies this file as it is; Liquibase: give its changeSet splitStatements="false"
--- (the trigger functions' bodies hold semicolons).
+-- (the block that creates the trigger functions holds semicolons).
 
 CREATE TABLE ${prefix}job_listing (
     id             VARCHAR(128) COLLATE "C" NOT NULL,
@@ -23,9 +23,10 @@ CREATE INDEX ${prefix}job_listing_owner_newest ON ${prefix}job_listing (owner_id
 CREATE INDEX ${prefix}job_listing_correlation ON ${prefix}job_listing (correlation_id, created_at DESC, id DESC)
     WHERE correlation_id IS NOT NULL;
 
-CREATE FUNCTION ${prefix}job_listing_add() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ${prefix}job_listing (id, created_at, owner_id, correlation_id) SELECT id, created_at, owner_id, correlation_id FROM added; RETURN NULL; END $$;
-CREATE FUNCTION ${prefix}job_listing_remove() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM ${prefix}job_listing l USING removed r WHERE l.id = r.id; RETURN NULL; END $$;
-CREATE FUNCTION ${prefix}job_listing_clear() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN TRUNCATE ${prefix}job_listing; RETURN NULL; END $$;
+-- The trigger functions name the listing table with its schema, fixed here (static SQL, planned
+-- once per session), so that a writer whose search_path differs (one that writes
+-- some_schema.${prefix}jobs) keeps the listing whole too.
+DO $do$ DECLARE t text; BEGIN SELECT format('%I.%I', n.nspname, c.relname) INTO t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = '${prefix}job_listing'::regclass; EXECUTE format($f$CREATE FUNCTION ${prefix}job_listing_add() RETURNS trigger LANGUAGE plpgsql AS $b$ BEGIN INSERT INTO %1$s (id, created_at, owner_id, correlation_id) SELECT id, created_at, owner_id, correlation_id FROM added; RETURN NULL; END $b$ $f$, t); EXECUTE format($f$CREATE FUNCTION ${prefix}job_listing_remove() RETURNS trigger LANGUAGE plpgsql AS $b$ BEGIN DELETE FROM %1$s l USING removed r WHERE l.id = r.id; RETURN NULL; END $b$ $f$, t); EXECUTE format($f$CREATE FUNCTION ${prefix}job_listing_clear() RETURNS trigger LANGUAGE plpgsql AS $b$ BEGIN TRUNCATE %1$s; RETURN NULL; END $b$ $f$, t); END $do$;
 
 CREATE TRIGGER ${prefix}job_listing_add AFTER INSERT ON ${prefix}jobs
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ${prefix}job_listing_add();

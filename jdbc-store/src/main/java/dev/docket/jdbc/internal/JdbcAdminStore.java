@@ -85,8 +85,9 @@ public final class JdbcAdminStore implements AdminStore {
         h -> {
           List<String> ids =
               h.createQuery(
-                      "SELECT id FROM <prefix>jobs WHERE finished_at < :cut AND status IN (<statuses>)"
-                          + " ORDER BY finished_at LIMIT :limit")
+                      // the finished set through jobs_timer (schema v8: timer_at is finished_at there)
+                      "SELECT id FROM <prefix>jobs WHERE timer_kind = 'F' AND timer_at < :cut AND status IN (<statuses>)"
+                          + " ORDER BY timer_kind, timer_at LIMIT :limit")
                   .bind("cut", ts(finishedBefore))
                   .bindList("statuses", names)
                   .bind("limit", limit)
@@ -117,7 +118,10 @@ public final class JdbcAdminStore implements AdminStore {
     return db.read(
         h ->
             h.createQuery(
-                    "SELECT queue, function_name, status, COUNT(*) FROM <prefix>jobs WHERE finished_at >= :since"
+                    "SELECT queue, function_name, status, COUNT(*) FROM <prefix>jobs WHERE "
+                        + (db.dialect() instanceof Dialect.H2
+                            ? "timer_kind = 'F' AND timer_at >= :since" // jobs_timer (schema v8)
+                            : "finished_at >= :since")
                         + " AND status IN (<statuses>) GROUP BY queue, function_name, status"
                         + " ORDER BY queue, function_name, status")
                 .bind("since", ts(since))

@@ -98,11 +98,12 @@ public final class JdbcJobStore implements JobStore {
   }
 
   /**
-   * H2 reads an index in order only when the ORDER BY names the index's leading columns, even
-   * those the WHERE fixes; PostgreSQL needs no such help.
+   * H2 (schema v8) reads the claim, due, lease and finished sets through generated columns (see
+   * V008__h2_state_keys.sql), and reads an index in order only when the ORDER BY names the
+   * index's leading columns, even those the WHERE fixes; PostgreSQL reads its partial indexes.
    */
-  private String h2Prefix(String columns) {
-    return db.dialect() instanceof Dialect.H2 ? columns : "";
+  private boolean h2() {
+    return db.dialect() instanceof Dialect.H2;
   }
 
   private String leaseUntil() {
@@ -231,7 +232,7 @@ public final class JdbcJobStore implements JobStore {
                     + " :maxAttempts, :corr, :owner, :timeoutMs, :backoff, FALSE, :createdAt, :scheduledAt, :by, TRUE,"
                     + " :now, :node, :token, " + leaseUntil()
                     + " FROM DUAL WHERE CAST(:scheduledAt AS TIMESTAMP WITH TIME ZONE) <= CAST(:now AS TIMESTAMP WITH TIME ZONE)"
-                    + " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE status = 'QUEUED' AND queue = :queue"
+                    + " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE ready_queue = :queue"
                     + " AND scheduled_at <= :now)"
                     + " AND NOT EXISTS (SELECT 1 FROM <prefix>queues pq WHERE pq.queue = :queue AND pq.paused = TRUE)"
                     + (j.freshId() ? "" : " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE id = :id)")
@@ -806,7 +807,9 @@ public final class JdbcJobStore implements JobStore {
     return db.read(
         h ->
             h.createQuery(
-                    "SELECT MIN(scheduled_at) FROM <prefix>jobs WHERE status = 'SCHEDULED' AND queue IN (<queues>)")
+                    "SELECT MIN(scheduled_at) FROM <prefix>jobs WHERE "
+                        + (h2() ? "timer_kind = 'S'" : "status = 'SCHEDULED'")
+                        + " AND queue IN (<queues>)")
                 .bindList("queues", List.copyOf(queues))
                 .map((rs, ctx) -> Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)))
                 .one()
@@ -865,16 +868,19 @@ public final class JdbcJobStore implements JobStore {
     // one branch per index: queued jobs on jobs_ready (with the oldest due time), running ones on
     // jobs_leases, the other unfinished states on jobs_waiting; finished jobs are never read
     String ownerClause = owner.isPresent() ? " AND owner_id = :owner" : "";
+    // (on H2 the same states through the generated columns of jobs_ready_queue and jobs_timer)
+    boolean h2 = h2();
     String sql =
         "SELECT queue, status, COUNT(*) AS n, MIN(scheduled_at) AS oldest FROM <prefix>jobs"
-            + " WHERE status = 'QUEUED'" + ownerClause + " GROUP BY queue, status"
+            + (h2 ? " WHERE ready_queue >= ''" : " WHERE status = 'QUEUED'") + ownerClause + " GROUP BY queue, status"
             + " UNION ALL"
             + " SELECT queue, status, COUNT(*) AS n, NULL AS oldest FROM <prefix>jobs"
-            + " WHERE status IN ('SCHEDULED', 'AWAITING_APPROVAL')" + ownerClause
+            + (h2 ? " WHERE timer_kind IN ('S', 'A')" : " WHERE status IN ('SCHEDULED', 'AWAITING_APPROVAL')")
+            + ownerClause
             + " GROUP BY queue, status"
             + " UNION ALL"
             + " SELECT queue, status, COUNT(*) AS n, NULL AS oldest FROM <prefix>jobs"
-            + " WHERE status = 'RUNNING'" + ownerClause
+            + (h2 ? " WHERE timer_kind = 'L'" : " WHERE status = 'RUNNING'") + ownerClause
             + " GROUP BY queue, status";
     DepthCounter counter = new DepthCounter();
     db.read(
@@ -1033,8 +1039,11 @@ public final class JdbcJobStore implements JobStore {
         h -> {
           List<String> ids =
               h.createQuery(
-                      "SELECT id FROM <prefix>jobs WHERE status = 'SCHEDULED' AND scheduled_at <= :now"
-                          + " ORDER BY " + h2Prefix("status, ") + "scheduled_at LIMIT :limit"
+                      (h2()
+                              ? "SELECT id FROM <prefix>jobs WHERE timer_kind = 'S' AND timer_at <= :now"
+                                  + " ORDER BY timer_kind, timer_at LIMIT :limit"
+                              : "SELECT id FROM <prefix>jobs WHERE status = 'SCHEDULED' AND scheduled_at <= :now"
+                                  + " ORDER BY scheduled_at LIMIT :limit")
                           + skipLocked())
                   .bind("now", ts(now))
                   .bind("limit", limit)
@@ -1086,10 +1095,12 @@ public final class JdbcJobStore implements JobStore {
   private List<ClaimedJob> claimInSteps(Handle h, ClaimRequest r, String token) {
           List<String> ids =
               h.createQuery(
-                      "SELECT id FROM <prefix>jobs WHERE status = 'QUEUED' AND queue = :queue AND scheduled_at <= :now"
+                      "SELECT id FROM <prefix>jobs WHERE "
+                          + (h2() ? "ready_queue = :queue" : "status = 'QUEUED' AND queue = :queue")
+                          + " AND scheduled_at <= :now"
                           + NOT_PAUSED
                           + " ORDER BY "
-                          + h2Prefix("status, queue, ")
+                          + (h2() ? "ready_queue, " : "")
                           + "priority DESC, scheduled_at, created_at, id LIMIT :limit"
                           + skipLocked())
                   .bind("queue", r.queue())
@@ -1597,9 +1608,11 @@ public final class JdbcJobStore implements JobStore {
               h.createQuery(
                       "SELECT "
                           + COLUMNS
-                          + " FROM <prefix>jobs WHERE status = 'RUNNING' AND lease_expires_at < "
-                          + leaseNow()
-                          + " ORDER BY " + h2Prefix("status, ") + "lease_expires_at LIMIT :limit"
+                          + (h2()
+                              ? " FROM <prefix>jobs WHERE timer_kind = 'L' AND timer_at < " + leaseNow()
+                                  + " ORDER BY timer_kind, timer_at LIMIT :limit"
+                              : " FROM <prefix>jobs WHERE status = 'RUNNING' AND lease_expires_at < " + leaseNow()
+                                  + " ORDER BY lease_expires_at LIMIT :limit")
                           + skipLocked())
                   .bind("now", ts(now))
                   .bind("limit", limit)

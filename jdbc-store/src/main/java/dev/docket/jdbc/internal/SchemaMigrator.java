@@ -34,7 +34,8 @@ public final class SchemaMigrator {
 
   /** Every migration, in order; the same list exists for each dialect (a test checks it). */
   public static final List<String> MIGRATIONS = List.of("V001__create_jobs.sql", "V002__create_approvals.sql", "V003__create_tasks.sql", "V004__admin.sql", "V005__drop_jobs_running.sql",
-      "V006__implicit_history.sql", "V007__job_listing.sql");
+      "V006__implicit_history.sql", "V007__job_listing.sql",
+      "V008__h2_state_keys.sql");
 
   private static final Pattern VERSION = Pattern.compile("V(\\d+)__.*\\.sql");
   private static final Map<String, ReentrantLock> H2_LOCKS = new ConcurrentHashMap<>();
@@ -172,6 +173,22 @@ public final class SchemaMigrator {
         throw new StoreException(
             "column " + prefix + "jobs.history_implicit is missing: apply Docket's migration"
                 + " V006__implicit_history.sql (docs/migrations.md)");
+      }
+      // V008 (H2 only; on PostgreSQL it changes nothing): the claim reads jobs.ready_queue
+      if (dialect instanceof Dialect.H2) {
+        boolean v8 = false;
+        for (String t : List.of(prefix + "jobs", (prefix + "jobs").toUpperCase(java.util.Locale.ROOT))) {
+          for (String col : List.of("ready_queue", "READY_QUEUE")) {
+            try (ResultSet rs = md.getColumns(null, null, t, col)) {
+              v8 |= rs.next();
+            }
+          }
+        }
+        if (!v8) {
+          throw new StoreException(
+              "column " + prefix + "jobs.ready_queue is missing: apply Docket's migration"
+                  + " V008__h2_state_keys.sql (docs/migrations.md)");
+        }
       }
       // V007 (PostgreSQL only; on H2 it changes nothing): lists read the listing table
       if (dialect instanceof Dialect.Postgres) {

@@ -1,0 +1,4 @@
+-- Docket schema v8 (PostgreSQL): nothing to change. On H2 this version replaces the indexes that
+-- led with the job's state by indexes on generated columns whose keys change only with the state
+-- that needs them; PostgreSQL's partial indexes (WHERE status = ...) hold only their state's
+-- rows already.

@@ -1111,7 +1111,10 @@ public final class JdbcJobStore implements JobStore {
           if (ids.isEmpty()) {
             return List.of();
           }
-          // the update and the read of the claimed rows in one statement (H2's data change delta table)
+          // the update and the read of the claimed rows in one statement (H2's data change delta table);
+          // the ids as one array, so that the statement's text is the same for any number of them
+          // (H2 keeps 8 parsed statements per connection; an IN list of each length was parsed
+          // and planned again at nearly every claim)
           Query q =
               h.createQuery(
                       "SELECT "
@@ -1119,8 +1122,8 @@ public final class JdbcJobStore implements JobStore {
                           + ", history_implicit FROM FINAL TABLE (UPDATE <prefix>jobs SET status = 'RUNNING', attempts = attempts + 1,"
                           + " started_at = :now, node_id = :node, lease_token = :token, lease_expires_at = "
                           + leaseUntil()
-                          + " WHERE id IN (<ids>) AND status = 'QUEUED')")
-                  .bindList("ids", ids)
+                          + " WHERE id = ANY(:ids) AND status = 'QUEUED')")
+                  .bindArray("ids", String.class, ids)
                   .bind("now", ts(r.now()))
                   .bind("node", r.node().value())
                   .bind("token", token);
@@ -1348,13 +1351,14 @@ public final class JdbcJobStore implements JobStore {
         ids.add(successes.get(i).lease().jobId());
       }
     }
-    for (List<String> chunk : chunks(ids)) {
-      // an implicit history implies the success of its first attempt
+    if (!ids.isEmpty()) {
+      // an implicit history implies the success of its first attempt; the ids as one array (one
+      // statement text for any batch, see claimInSteps)
       h.createUpdate(
               "INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
                   + " SELECT id, finished_at, 'RUNNING', 'SUCCEEDED', 'system', '' FROM <prefix>jobs"
-                  + " WHERE id IN (<ids>) AND NOT history_implicit")
-          .bindList("ids", chunk)
+                  + " WHERE id = ANY(:ids) AND NOT history_implicit")
+          .bindArray("ids", String.class, ids.stream().map(JobId::value).toList())
           .execute();
     }
     return applied;

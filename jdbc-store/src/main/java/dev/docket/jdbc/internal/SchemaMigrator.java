@@ -160,35 +160,10 @@ public final class SchemaMigrator {
               "table " + prefix + table + " is missing: apply Docket's migrations (docs/migrations.md)");
         }
       }
-      // the newest migration's column: an external schema one version behind fails here, not on a write
-      boolean v6 = false;
-      for (String t : List.of(prefix + "jobs", (prefix + "jobs").toUpperCase(java.util.Locale.ROOT))) {
-        for (String col : List.of("history_implicit", "HISTORY_IMPLICIT")) {
-          try (ResultSet rs = md.getColumns(null, null, t, col)) {
-            v6 |= rs.next();
-          }
-        }
-      }
-      if (!v6) {
-        throw new StoreException(
-            "column " + prefix + "jobs.history_implicit is missing: apply Docket's migration"
-                + " V006__implicit_history.sql (docs/migrations.md)");
-      }
-      // V008 (H2 only; on PostgreSQL it changes nothing): the claim reads jobs.ready_queue
-      if (dialect instanceof Dialect.H2) {
-        boolean v8 = false;
-        for (String t : List.of(prefix + "jobs", (prefix + "jobs").toUpperCase(java.util.Locale.ROOT))) {
-          for (String col : List.of("ready_queue", "READY_QUEUE")) {
-            try (ResultSet rs = md.getColumns(null, null, t, col)) {
-              v8 |= rs.next();
-            }
-          }
-        }
-        if (!v8) {
-          throw new StoreException(
-              "column " + prefix + "jobs.ready_queue is missing: apply Docket's migration"
-                  + " V008__h2_state_keys.sql (docs/migrations.md)");
-        }
+      // the newest migrations' objects: an external schema a version behind fails here, not on a write
+      requireColumn(md, "history_implicit", "V006__implicit_history.sql");
+      if (dialect instanceof Dialect.H2) { // V008 (H2 only; on PostgreSQL it changes nothing)
+        requireColumn(md, "ready_queue", "V008__h2_state_keys.sql");
       }
       // V007 (PostgreSQL only; on H2 it changes nothing): lists read the listing table
       if (dialect instanceof Dialect.Postgres) {
@@ -203,6 +178,22 @@ public final class SchemaMigrator {
     } catch (SQLException e) {
       throw new StoreException("cannot inspect the schema: " + e.getMessage(), e);
     }
+  }
+
+  /** Fails naming {@code migration} when the jobs table has no column {@code column} (any case). */
+  private void requireColumn(DatabaseMetaData md, String column, String migration) throws SQLException {
+    String jobs = prefix + "jobs";
+    for (String t : List.of(jobs, jobs.toUpperCase(java.util.Locale.ROOT))) {
+      for (String col : List.of(column, column.toUpperCase(java.util.Locale.ROOT))) {
+        try (ResultSet rs = md.getColumns(null, null, t, col)) {
+          if (rs.next()) {
+            return;
+          }
+        }
+      }
+    }
+    throw new StoreException(
+        "column " + jobs + "." + column + " is missing: apply Docket's migration " + migration + " (docs/migrations.md)");
   }
 
   private int currentVersion(Connection c) throws SQLException {

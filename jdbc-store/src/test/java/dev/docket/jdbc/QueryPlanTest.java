@@ -111,6 +111,32 @@ class QueryPlanTest {
         .doesNotContain("Seq Scan");
   }
 
+  /**
+   * The listing trigger's delete (the plan auto_explain reports for the nested statement) finds
+   * the deleted job's listing row by index, not by reading the 1,101,000 listing rows.
+   */
+  @Test
+  void deletingAJobFindsItsListingRowByIndex() throws Exception {
+    List<String> plans = new ArrayList<>();
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.execute("LOAD 'auto_explain'");
+      s.execute("SET auto_explain.log_min_duration = 0");
+      s.execute("SET auto_explain.log_nested_statements = on");
+      s.execute("SET auto_explain.log_level = notice");
+      s.execute("DELETE FROM " + p + "jobs WHERE id = 'done-5'");
+      for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+        plans.add(w.getMessage());
+      }
+      c.rollback();
+      c.setAutoCommit(true);
+    }
+    String trigger = plans.stream().filter(m -> m.contains("USING removed")).findFirst().orElseThrow();
+    System.out.println("---- the listing trigger's delete\n" + trigger);
+    assertThat(trigger).contains(p + "job_listing_newest").doesNotContain("Seq Scan on " + p + "job_listing");
+  }
+
   @Test
   void reaperReadsOnlyRunningLeases() throws Exception {
     assertThat(

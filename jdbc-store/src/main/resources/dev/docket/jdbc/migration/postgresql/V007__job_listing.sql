@@ -8,6 +8,11 @@
 -- Flyway applies this file as it is; Liquibase: give its changeSet splitStatements="false"
 -- (the block that creates the trigger functions holds semicolons).
 
+-- No job may be written between the copy below and the triggers' creation (an older node's
+-- insert would go unlisted, its delete leave a row behind): writers wait until this migration
+-- commits; readers do not.
+LOCK TABLE ${prefix}jobs IN SHARE ROW EXCLUSIVE MODE;
+
 CREATE TABLE ${prefix}job_listing (
     id             VARCHAR(128) COLLATE "C" NOT NULL,
     created_at     TIMESTAMP(6) WITH TIME ZONE NOT NULL,
@@ -25,8 +30,10 @@ CREATE INDEX ${prefix}job_listing_correlation ON ${prefix}job_listing (correlati
 
 -- The trigger functions name the listing table with its schema, fixed here (static SQL, planned
 -- once per session), so that a writer whose search_path differs (one that writes
--- some_schema.${prefix}jobs) keeps the listing whole too.
-DO $do$ DECLARE t text; BEGIN SELECT format('%I.%I', n.nspname, c.relname) INTO t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = '${prefix}job_listing'::regclass; EXECUTE format($f$CREATE FUNCTION ${prefix}job_listing_add() RETURNS trigger LANGUAGE plpgsql AS $b$ BEGIN INSERT INTO %1$s (id, created_at, owner_id, correlation_id) SELECT id, created_at, owner_id, correlation_id FROM added; RETURN NULL; END $b$ $f$, t); EXECUTE format($f$CREATE FUNCTION ${prefix}job_listing_remove() RETURNS trigger LANGUAGE plpgsql AS $b$ BEGIN DELETE FROM %1$s l USING removed r WHERE l.id = r.id; RETURN NULL; END $b$ $f$, t); EXECUTE format($f$CREATE FUNCTION ${prefix}job_listing_clear() RETURNS trigger LANGUAGE plpgsql AS $b$ BEGIN TRUNCATE %1$s; RETURN NULL; END $b$ $f$, t); END $do$;
+-- some_schema.${prefix}jobs) keeps the listing whole too. They run with the writer's rights: a
+-- role that writes jobs needs SELECT, INSERT and DELETE (and TRUNCATE, to truncate jobs) on the
+-- listing table. The delete finds each row by (created_at, id), on job_listing_newest.
+DO $do$ DECLARE t text; BEGIN SELECT format('%I.%I', n.nspname, c.relname) INTO t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = '${prefix}job_listing'::regclass; EXECUTE format($f$CREATE FUNCTION ${prefix}job_listing_add() RETURNS trigger LANGUAGE plpgsql AS $b$ BEGIN INSERT INTO %1$s (id, created_at, owner_id, correlation_id) SELECT id, created_at, owner_id, correlation_id FROM added; RETURN NULL; END $b$ $f$, t); EXECUTE format($f$CREATE FUNCTION ${prefix}job_listing_remove() RETURNS trigger LANGUAGE plpgsql AS $b$ BEGIN DELETE FROM %1$s l USING removed r WHERE l.created_at = r.created_at AND l.id = r.id; RETURN NULL; END $b$ $f$, t); EXECUTE format($f$CREATE FUNCTION ${prefix}job_listing_clear() RETURNS trigger LANGUAGE plpgsql AS $b$ BEGIN TRUNCATE %1$s; RETURN NULL; END $b$ $f$, t); END $do$;
 
 CREATE TRIGGER ${prefix}job_listing_add AFTER INSERT ON ${prefix}jobs
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ${prefix}job_listing_add();

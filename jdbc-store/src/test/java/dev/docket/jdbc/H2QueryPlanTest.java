@@ -3,6 +3,8 @@ package dev.docket.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.docket.jdbc.internal.Dialect;
+import dev.docket.jdbc.internal.Dialect.TimedSet;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,10 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
  * H2 (schema v8) reads each state's set through the generated columns' indexes, in order, with
  * finished, future and ready jobs in the table: the claim on {@code jobs_ready_queue}, the
  * promotion, the reaper and the purge on {@code jobs_timer}, and each generated column holds its
- * state's key only. The queries have the shapes of the store's (JdbcJobStore, JdbcAdminStore).
+ * state's key only. The conditions and orders are the store's own (Dialect).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class H2QueryPlanTest {
+
+  /** The store's own conditions and orders (JdbcJobStore and JdbcAdminStore build their queries from them). */
+  private static final Dialect D = new Dialect.H2();
 
   private HikariDataSource ds;
 
@@ -65,8 +70,8 @@ class H2QueryPlanTest {
 
   @Test
   void theClaimReadsTheReadySetInOrder() throws Exception {
-    assertThat(plan("SELECT id FROM docket_jobs WHERE ready_queue = 'default' AND scheduled_at <= CURRENT_TIMESTAMP"
-            + " ORDER BY ready_queue, priority DESC, scheduled_at, created_at, id LIMIT 16"))
+    assertThat(plan("SELECT id FROM docket_jobs WHERE " + D.readyIn().replace(":queue", "'default'")
+            + " AND scheduled_at <= CURRENT_TIMESTAMP ORDER BY " + D.readyOrder() + " LIMIT 16"))
         .contains("DOCKET_JOBS_READY_QUEUE")
         .contains("index sorted")
         .doesNotContain("tableScan");
@@ -74,9 +79,10 @@ class H2QueryPlanTest {
 
   @Test
   void promotionReaperAndPurgeReadTheirTimersInOrder() throws Exception {
-    for (String kind : List.of("'S' AND timer_at <= CURRENT_TIMESTAMP", "'L' AND timer_at < CURRENT_TIMESTAMP",
-        "'F' AND timer_at < CURRENT_TIMESTAMP AND status IN ('SUCCEEDED', 'FAILED')")) {
-      assertThat(plan("SELECT id FROM docket_jobs WHERE timer_kind = " + kind + " ORDER BY timer_kind, timer_at LIMIT 500"))
+    for (TimedSet set : TimedSet.values()) {
+      assertThat(plan("SELECT id FROM docket_jobs WHERE " + D.in(set) + " AND " + D.timeOf(set)
+              + " < CURRENT_TIMESTAMP AND status IN ('SUCCEEDED', 'FAILED', 'SCHEDULED', 'RUNNING')"
+              + " ORDER BY " + D.inTimeOrder(set) + " LIMIT 500"))
           .contains("DOCKET_JOBS_TIMER")
           .contains("index sorted")
           .doesNotContain("tableScan");
@@ -85,7 +91,7 @@ class H2QueryPlanTest {
 
   @Test
   void depthNeverScansTheTable() throws Exception {
-    for (String where : List.of("ready_queue >= ''", "timer_kind IN ('S', 'A')", "timer_kind = 'L'")) {
+    for (String where : List.of(D.ready(), D.waiting(), D.in(TimedSet.LEASED))) {
       assertThat(plan("SELECT queue, status, COUNT(*) FROM docket_jobs WHERE " + where + " GROUP BY queue, status"))
           .doesNotContain("tableScan");
     }

@@ -67,38 +67,29 @@ public final class PostgresDatabase {
     return new HikariDataSource(c);
   }
 
-  /** Drops every table whose name starts with {@code prefix}. */
+  /** Drops every table and function whose name starts with {@code prefix}. */
   public static void dropTables(String prefix) {
+    String like = " LIKE '" + prefix.replace("_", "\\_") + "%'";
     try (Connection c = DriverManager.getConnection(URL);
         Statement s = c.createStatement()) {
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE '"
-                  + prefix.replace("_", "\\_")
-                  + "%'")) {
-        while (rs.next()) {
-          tables.add(rs.getString(1));
-        }
-      }
-      for (String t : tables) {
+      for (String t : names(s, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename" + like)) {
         s.execute("DROP TABLE IF EXISTS " + t + " CASCADE");
       }
-      List<String> functions = new ArrayList<>();
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT proname FROM pg_proc WHERE pronamespace = current_schema()::regnamespace AND proname LIKE '"
-                  + prefix.replace("_", "\\_")
-                  + "%'")) {
-        while (rs.next()) {
-          functions.add(rs.getString(1));
-        }
-      }
-      for (String f : functions) {
+      for (String f : names(s, "SELECT proname FROM pg_proc WHERE pronamespace = current_schema()::regnamespace AND proname" + like)) {
         s.execute("DROP FUNCTION IF EXISTS " + f + "()");
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot drop test tables " + prefix + "*", e);
     }
+  }
+
+  private static List<String> names(Statement s, String query) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery(query)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 }

@@ -20,6 +20,49 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres {
   /** Upsert of a node row from {@code :node, :startedAt, :now, :busy, :total}. */
   String upsertNode(String prefix);
 
+  /**
+   * Sets of jobs the store reads in time order, each on an index: due {@code SCHEDULED} jobs by
+   * due time, {@code RUNNING} ones by lease end, finished ones by finish time. PostgreSQL has a
+   * partial index per set; H2 (schema v8) one index on the generated {@code timer_kind,
+   * timer_at}, whose key changes only with the state (see V008__h2_state_keys.sql).
+   */
+  enum TimedSet {
+    DUE("S", "status = 'SCHEDULED'", "scheduled_at"),
+    LEASED("L", "status = 'RUNNING'", "lease_expires_at"),
+    FINISHED("F", "finished_at IS NOT NULL", "finished_at");
+
+    final String h2Kind;
+    final String pgCondition;
+    final String pgTime;
+
+    TimedSet(String h2Kind, String pgCondition, String pgTime) {
+      this.h2Kind = h2Kind;
+      this.pgCondition = pgCondition;
+      this.pgTime = pgTime;
+    }
+  }
+
+  /** The condition that selects the jobs of {@code set}. */
+  String in(TimedSet set);
+
+  /** The time column of {@code set}'s jobs, for ranges and {@code ORDER BY}, in index order. */
+  String timeOf(TimedSet set);
+
+  /** The {@code ORDER BY} columns that read {@code set} in time order on its index. */
+  String inTimeOrder(TimedSet set);
+
+  /** The ready ({@code QUEUED}) jobs of the queue bound as {@code :queue}. */
+  String readyIn();
+
+  /** The claim's {@code ORDER BY} on the ready jobs' index. */
+  String readyOrder();
+
+  /** Every ready job (depth). */
+  String ready();
+
+  /** Every {@code SCHEDULED} or {@code AWAITING_APPROVAL} job (depth). */
+  String waiting();
+
   /** H2 2.x, embedded. */
   record H2() implements Dialect {
     @Override
@@ -45,6 +88,43 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres {
           + " VALUES (:node, COALESCE((SELECT started_at FROM "
           + prefix
           + "nodes WHERE node_id = :node), :startedAt), :now, :busy, :total)";
+    }
+
+    @Override
+    public String in(TimedSet set) {
+      return "timer_kind = '" + set.h2Kind + "'";
+    }
+
+    @Override
+    public String timeOf(TimedSet set) {
+      return "timer_at";
+    }
+
+    @Override
+    public String inTimeOrder(TimedSet set) {
+      // H2 reads an index in order only when the ORDER BY names its leading columns, even those
+      // the WHERE fixes
+      return "timer_kind, timer_at";
+    }
+
+    @Override
+    public String readyIn() {
+      return "ready_queue = :queue";
+    }
+
+    @Override
+    public String readyOrder() {
+      return "ready_queue, priority DESC, scheduled_at, created_at, id";
+    }
+
+    @Override
+    public String ready() {
+      return "ready_queue >= ''"; // a range, which H2 reads on the index (IS NOT NULL it would not)
+    }
+
+    @Override
+    public String waiting() {
+      return "timer_kind IN ('S', 'A')";
     }
   }
 
@@ -73,6 +153,41 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres {
           + " VALUES (:node, :startedAt, :now, :busy, :total)"
           + " ON CONFLICT (node_id) DO UPDATE SET last_heartbeat_at = EXCLUDED.last_heartbeat_at,"
           + " busy = EXCLUDED.busy, total = EXCLUDED.total";
+    }
+
+    @Override
+    public String in(TimedSet set) {
+      return set.pgCondition;
+    }
+
+    @Override
+    public String timeOf(TimedSet set) {
+      return set.pgTime;
+    }
+
+    @Override
+    public String inTimeOrder(TimedSet set) {
+      return set.pgTime;
+    }
+
+    @Override
+    public String readyIn() {
+      return "status = 'QUEUED' AND queue = :queue";
+    }
+
+    @Override
+    public String readyOrder() {
+      return "priority DESC, scheduled_at, created_at, id";
+    }
+
+    @Override
+    public String ready() {
+      return "status = 'QUEUED'";
+    }
+
+    @Override
+    public String waiting() {
+      return "status IN ('SCHEDULED', 'AWAITING_APPROVAL')";
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.docket.jdbc.internal;
 
+import static dev.docket.jdbc.internal.Dialect.TimedSet.FINISHED;
 import static dev.docket.jdbc.internal.JobRows.ts;
 
 import dev.docket.JobStatus;
@@ -85,9 +86,9 @@ public final class JdbcAdminStore implements AdminStore {
         h -> {
           List<String> ids =
               h.createQuery(
-                      // the finished set through jobs_timer (schema v8: timer_at is finished_at there)
-                      "SELECT id FROM <prefix>jobs WHERE timer_kind = 'F' AND timer_at < :cut AND status IN (<statuses>)"
-                          + " ORDER BY timer_kind, timer_at LIMIT :limit")
+                      "SELECT id FROM <prefix>jobs WHERE " + db.dialect().in(FINISHED)
+                          + " AND " + db.dialect().timeOf(FINISHED) + " < :cut AND status IN (<statuses>)"
+                          + " ORDER BY " + db.dialect().inTimeOrder(FINISHED) + " LIMIT :limit")
                   .bind("cut", ts(finishedBefore))
                   .bindList("statuses", names)
                   .bind("limit", limit)
@@ -119,9 +120,7 @@ public final class JdbcAdminStore implements AdminStore {
         h ->
             h.createQuery(
                     "SELECT queue, function_name, status, COUNT(*) FROM <prefix>jobs WHERE "
-                        + (db.dialect() instanceof Dialect.H2
-                            ? "timer_kind = 'F' AND timer_at >= :since" // jobs_timer (schema v8)
-                            : "finished_at >= :since")
+                        + db.dialect().in(FINISHED) + " AND " + db.dialect().timeOf(FINISHED) + " >= :since"
                         + " AND status IN (<statuses>) GROUP BY queue, function_name, status"
                         + " ORDER BY queue, function_name, status")
                 .bind("since", ts(since))

@@ -1,6 +1,8 @@
 package dev.docket.jdbc.internal;
 
 import static dev.docket.jdbc.internal.JobRows.COLUMNS;
+import static dev.docket.jdbc.internal.Dialect.TimedSet.DUE;
+import static dev.docket.jdbc.internal.Dialect.TimedSet.LEASED;
 import static dev.docket.jdbc.internal.JobRows.QUALIFIED_COLUMNS;
 import static dev.docket.jdbc.internal.JobRows.json;
 import static dev.docket.jdbc.internal.JobRows.ts;
@@ -95,15 +97,6 @@ public final class JdbcJobStore implements JobStore {
 
   private String skipLocked() {
     return db.dialect() instanceof Dialect.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
-  }
-
-  /**
-   * H2 (schema v8) reads the claim, due, lease and finished sets through generated columns (see
-   * V008__h2_state_keys.sql), and reads an index in order only when the ORDER BY names the
-   * index's leading columns, even those the WHERE fixes; PostgreSQL reads its partial indexes.
-   */
-  private boolean h2() {
-    return db.dialect() instanceof Dialect.H2;
   }
 
   private String leaseUntil() {
@@ -232,7 +225,7 @@ public final class JdbcJobStore implements JobStore {
                     + " :maxAttempts, :corr, :owner, :timeoutMs, :backoff, FALSE, :createdAt, :scheduledAt, :by, TRUE,"
                     + " :now, :node, :token, " + leaseUntil()
                     + " FROM DUAL WHERE CAST(:scheduledAt AS TIMESTAMP WITH TIME ZONE) <= CAST(:now AS TIMESTAMP WITH TIME ZONE)"
-                    + " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE ready_queue = :queue"
+                    + " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE " + db.dialect().readyIn()
                     + " AND scheduled_at <= :now)"
                     + " AND NOT EXISTS (SELECT 1 FROM <prefix>queues pq WHERE pq.queue = :queue AND pq.paused = TRUE)"
                     + (j.freshId() ? "" : " AND NOT EXISTS (SELECT 1 FROM <prefix>jobs WHERE id = :id)")
@@ -807,8 +800,7 @@ public final class JdbcJobStore implements JobStore {
     return db.read(
         h ->
             h.createQuery(
-                    "SELECT MIN(scheduled_at) FROM <prefix>jobs WHERE "
-                        + (h2() ? "timer_kind = 'S'" : "status = 'SCHEDULED'")
+                    "SELECT MIN(scheduled_at) FROM <prefix>jobs WHERE " + db.dialect().in(DUE)
                         + " AND queue IN (<queues>)")
                 .bindList("queues", List.copyOf(queues))
                 .map((rs, ctx) -> Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)))
@@ -865,23 +857,20 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public List<QueueDepth> depth(Optional<String> owner, Instant now) {
-    // one branch per index: queued jobs on jobs_ready (with the oldest due time), running ones on
-    // jobs_leases, the other unfinished states on jobs_waiting; finished jobs are never read
+    // one branch per index: queued jobs on the ready jobs' index (with the oldest due time),
+    // running ones on the leases', the other unfinished states on theirs; finished jobs are never
+    // read (see Dialect)
     String ownerClause = owner.isPresent() ? " AND owner_id = :owner" : "";
-    // (on H2 the same states through the generated columns of jobs_ready_queue and jobs_timer)
-    boolean h2 = h2();
+    Dialect d = db.dialect();
     String sql =
         "SELECT queue, status, COUNT(*) AS n, MIN(scheduled_at) AS oldest FROM <prefix>jobs"
-            + (h2 ? " WHERE ready_queue >= ''" : " WHERE status = 'QUEUED'") + ownerClause + " GROUP BY queue, status"
+            + " WHERE " + d.ready() + ownerClause + " GROUP BY queue, status"
             + " UNION ALL"
             + " SELECT queue, status, COUNT(*) AS n, NULL AS oldest FROM <prefix>jobs"
-            + (h2 ? " WHERE timer_kind IN ('S', 'A')" : " WHERE status IN ('SCHEDULED', 'AWAITING_APPROVAL')")
-            + ownerClause
-            + " GROUP BY queue, status"
+            + " WHERE " + d.waiting() + ownerClause + " GROUP BY queue, status"
             + " UNION ALL"
             + " SELECT queue, status, COUNT(*) AS n, NULL AS oldest FROM <prefix>jobs"
-            + (h2 ? " WHERE timer_kind = 'L'" : " WHERE status = 'RUNNING'") + ownerClause
-            + " GROUP BY queue, status";
+            + " WHERE " + d.in(LEASED) + ownerClause + " GROUP BY queue, status";
     DepthCounter counter = new DepthCounter();
     db.read(
         h -> {
@@ -1039,11 +1028,9 @@ public final class JdbcJobStore implements JobStore {
         h -> {
           List<String> ids =
               h.createQuery(
-                      (h2()
-                              ? "SELECT id FROM <prefix>jobs WHERE timer_kind = 'S' AND timer_at <= :now"
-                                  + " ORDER BY timer_kind, timer_at LIMIT :limit"
-                              : "SELECT id FROM <prefix>jobs WHERE status = 'SCHEDULED' AND scheduled_at <= :now"
-                                  + " ORDER BY scheduled_at LIMIT :limit")
+                      "SELECT id FROM <prefix>jobs WHERE " + db.dialect().in(DUE)
+                          + " AND " + db.dialect().timeOf(DUE) + " <= :now"
+                          + " ORDER BY " + db.dialect().inTimeOrder(DUE) + " LIMIT :limit"
                           + skipLocked())
                   .bind("now", ts(now))
                   .bind("limit", limit)
@@ -1095,13 +1082,10 @@ public final class JdbcJobStore implements JobStore {
   private List<ClaimedJob> claimInSteps(Handle h, ClaimRequest r, String token) {
           List<String> ids =
               h.createQuery(
-                      "SELECT id FROM <prefix>jobs WHERE "
-                          + (h2() ? "ready_queue = :queue" : "status = 'QUEUED' AND queue = :queue")
+                      "SELECT id FROM <prefix>jobs WHERE " + db.dialect().readyIn()
                           + " AND scheduled_at <= :now"
                           + NOT_PAUSED
-                          + " ORDER BY "
-                          + (h2() ? "ready_queue, " : "")
-                          + "priority DESC, scheduled_at, created_at, id LIMIT :limit"
+                          + " ORDER BY " + db.dialect().readyOrder() + " LIMIT :limit"
                           + skipLocked())
                   .bind("queue", r.queue())
                   .bind("now", ts(r.now()))
@@ -1612,11 +1596,9 @@ public final class JdbcJobStore implements JobStore {
               h.createQuery(
                       "SELECT "
                           + COLUMNS
-                          + (h2()
-                              ? " FROM <prefix>jobs WHERE timer_kind = 'L' AND timer_at < " + leaseNow()
-                                  + " ORDER BY timer_kind, timer_at LIMIT :limit"
-                              : " FROM <prefix>jobs WHERE status = 'RUNNING' AND lease_expires_at < " + leaseNow()
-                                  + " ORDER BY lease_expires_at LIMIT :limit")
+                          + " FROM <prefix>jobs WHERE " + db.dialect().in(LEASED)
+                          + " AND " + db.dialect().timeOf(LEASED) + " < " + leaseNow()
+                          + " ORDER BY " + db.dialect().inTimeOrder(LEASED) + " LIMIT :limit"
                           + skipLocked())
                   .bind("now", ts(now))
                   .bind("limit", limit)

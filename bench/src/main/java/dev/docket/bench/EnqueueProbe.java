@@ -21,7 +21,7 @@ public final class EnqueueProbe {
           d.jobs().submitAll(DocketSystem.requests(i, Math.min(1_000, n - i)));
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("%s round %d: %,.0f submits/s%n", kind, r, n / s);
+        System.out.printf("%s round %d: %,.0f submits/s%n", kind, r + 1, n / s);
       }
     }
   }

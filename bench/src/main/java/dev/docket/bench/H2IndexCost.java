@@ -9,7 +9,9 @@ import java.time.*;
  * 20 batches of 1,000 rows ({@code INSERT ... SELECT FROM TABLE(...)} as the store sends them, or
  * a JDBC batch), rows per second per round. Arguments: {@code table|batch}, then the indexes: a
  * count n (the first n of {@link #IDX}) or -k (only the k-th); optionally the type of the text
- * columns (default CHARACTER LARGE OBJECT). The schema is the one before migration V008.
+ * columns (default CHARACTER LARGE OBJECT), and of the args column alone (default: the same);
+ * {@code -Dh2cost.args=K} pads each job's args to K characters. The schema is the one before
+ * migration V008.
  * <pre>java -cp "bench/target/docket-bench.jar:bench/target/lib/*" dev.docket.bench.H2IndexCost table 7</pre>
  */
 public class H2IndexCost {
@@ -67,10 +69,13 @@ CREATE TABLE jobs (
     String mode = a[0];
     int nidx = Integer.parseInt(a[1]);
     String lob = a.length > 2 ? a[2] : "CHARACTER LARGE OBJECT";
+    String argsType = a.length > 3 ? a[3] : lob; // the args column alone
+    int argsLen = Integer.getInteger("h2cost.args", 0); // pad each job's args to this many characters
+    String pad = "x".repeat(Math.max(0, argsLen - 20));
     String dir = System.getProperty("java.io.tmpdir") + "/h2-index-cost-" + System.nanoTime();
     try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir + "/d;WRITE_DELAY=0;LOCK_TIMEOUT=10000")) {
       Statement s = c.createStatement();
-      s.execute(String.format(JOBS, lob, lob, lob, lob));
+      s.execute(String.format(JOBS, argsType, lob, lob, lob));
       if (nidx >= 0) { for (int i = 0; i < nidx; i++) s.execute(IDX[i]); } else s.execute(IDX[-nidx-1]);
       for (int round = 0; round < 14; round++) {
         long t0 = System.nanoTime();
@@ -80,7 +85,7 @@ CREATE TABLE jobs (
           String[] ids = new String[n], fns = new String[n], qs = new String[n], st = new String[n], args = new String[n], corr = new String[n], own = new String[n], bo = new String[n], cr = new String[n], sc = new String[n];
           Integer[] pr = new Integer[n], ma = new Integer[n]; Long[] tmo = new Long[n];
           String now = OffsetDateTime.now(ZoneOffset.UTC).toString();
-          for (int i = 0; i < n; i++) { ids[i] = String.format("%016x-%s", System.nanoTime(), UUID.randomUUID().toString().substring(0,18)); fns[i] = "noop"; qs[i] = "default"; st[i] = "QUEUED"; pr[i] = 0; args[i] = "{\"i\":" + i + "}"; ma[i] = 3; own[i] = "anonymous"; cr[i] = now; sc[i] = now; }
+          for (int i = 0; i < n; i++) { ids[i] = String.format("%016x-%s", System.nanoTime(), UUID.randomUUID().toString().substring(0,18)); fns[i] = "noop"; qs[i] = "default"; st[i] = "QUEUED"; pr[i] = 0; args[i] = pad.isEmpty() ? "{\"i\":" + i + "}" : "{\"i\":" + i + ",\"p\":\"" + pad + "\"}"; ma[i] = 3; own[i] = "anonymous"; cr[i] = now; sc[i] = now; }
           if (mode.equals("table")) {
             PreparedStatement p = c.prepareStatement(INS);
             p.setString(1, "me");
@@ -99,7 +104,7 @@ CREATE TABLE jobs (
           c.commit();
         }
         long t1 = System.nanoTime();
-        System.out.printf("%s idx=%d lob=%s round %d: %.0f jobs/s%n", mode, nidx, lob, round, 20000 / ((t1 - t0) / 1e9));
+        System.out.printf("%s idx=%d lob=%s args=%s/%d round %d: %.0f jobs/s%n", mode, nidx, lob, argsType, argsLen, round, 20000 / ((t1 - t0) / 1e9));
       }
     }
   }

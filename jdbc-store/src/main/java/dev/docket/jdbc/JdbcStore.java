@@ -54,8 +54,9 @@ public final class JdbcStore implements Store {
   /**
    * {@link #h2(Path)}'s {@code MAX_LENGTH_INPLACE_LOB}: text values up to this size stay in their
    * row. Measured per row (an insert, two updates of another column, a read; {@code
-   * dev.docket.bench.H2LobCost}, H2 2.3): 2,000 bytes cost 438 µs in the row against 794 µs in the
-   * LOB storage, 4,000 bytes about the same either way, 16,000 bytes 869 against 712 µs.
+   * dev.docket.bench.H2LobCost}, H2 2.3, docs/performance.md): up to 2,000 bytes the row costs
+   * 1.4 – 2.9× less than the LOB storage; at 4,000 and 16,000 bytes samples disagree; larger
+   * values in the row are rewritten by every claim and ack.
    */
   static final int H2_INPLACE_LOB_BYTES = 4_096;
 

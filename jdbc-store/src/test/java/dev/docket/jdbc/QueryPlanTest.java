@@ -3,6 +3,8 @@ package dev.docket.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.docket.jdbc.internal.Dialect;
+import dev.docket.jdbc.internal.Dialect.TimedSet;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -16,13 +18,18 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Claim, depth and list stay cheap with 1,000,000 finished and 100,000 future jobs in the table:
- * each query's plan uses its index and never scans or sorts the whole table. The plans are printed
- * (see docs/multi-node.md).
+ * each query's plan uses its index and never scans or sorts the whole table. The claim's, the
+ * timers' (promotion, reaper, purge) and depth's conditions and orders are the store's own
+ * (Dialect), so a change to them that loses its index fails here. The plans are printed (see
+ * docs/multi-node.md).
  */
 @RequiresPostgres
 @Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryPlanTest {
+
+  /** The store's own conditions and orders (JdbcJobStore and JdbcAdminStore build their queries from them). */
+  private static final Dialect D = new Dialect.Postgres();
 
   private final String p = PostgresDatabase.newPrefix();
   private HikariDataSource ds;
@@ -41,6 +48,10 @@ class QueryPlanTest {
       s.execute(String.format(insert, "'done-'", "SUCCEEDED", "now() - interval '1 day'", "now()", 1_000_000));
       s.execute(String.format(insert, "'future-'", "SCHEDULED", "now() + interval '1 day' + g * interval '1 second'", "NULL", 100_000));
       s.execute(String.format(insert, "'ready-'", "QUEUED", "now() - interval '1 minute'", "NULL", 1_000));
+      s.execute("INSERT INTO " + p + "jobs (id, function_name, queue, status, priority, args, attempts, max_attempts,"
+          + " owner_id, created_at, scheduled_at, started_at, node_id, lease_token, lease_expires_at)"
+          + " SELECT 'run-' || g, 'noop', 'default', 'RUNNING', 0, '{}', 1, 3, 'user-1', now(), now(), now(), 'n1',"
+          + " 'tok', now() + g * interval '1 second' FROM generate_series(1, 500) g");
       s.execute("VACUUM ANALYZE " + p + "jobs");
       s.execute("VACUUM ANALYZE " + p + "job_listing");
     }
@@ -69,28 +80,35 @@ class QueryPlanTest {
   @Test
   void claimReadsOnlyTheReadySetInOrder() throws Exception {
     String plan =
-        plan("SELECT id FROM " + p + "jobs WHERE status = 'QUEUED' AND queue = 'default' AND scheduled_at <= now()"
-            + " ORDER BY priority DESC, scheduled_at, created_at, id LIMIT 16 FOR UPDATE SKIP LOCKED");
+        plan("SELECT id FROM " + p + "jobs WHERE " + D.readyIn().replace(":queue", "'default'")
+            + " AND scheduled_at <= now() ORDER BY " + D.readyOrder() + " LIMIT 16 FOR UPDATE SKIP LOCKED");
     assertThat(plan).contains("Index Scan using " + p + "jobs_ready").doesNotContain("Seq Scan").doesNotContain("Sort");
   }
 
+  /** Promotion (due jobs), the reaper (expired leases) and the purge (finished jobs), each on its partial index. */
   @Test
-  void promotionReadsOnlyDueScheduledJobs() throws Exception {
-    String plan =
-        plan("SELECT id FROM " + p + "jobs WHERE status = 'SCHEDULED' AND scheduled_at <= now()"
-            + " ORDER BY scheduled_at, id LIMIT 1000 FOR UPDATE SKIP LOCKED");
-    assertThat(plan).contains(p + "jobs_due").doesNotContain("Seq Scan");
+  void promotionReaperAndPurgeReadTheirTimersInOrder() throws Exception {
+    java.util.Map<TimedSet, String> index =
+        java.util.Map.of(TimedSet.DUE, "jobs_due", TimedSet.LEASED, "jobs_leases", TimedSet.FINISHED, "jobs_finished");
+    for (TimedSet set : TimedSet.values()) {
+      assertThat(plan("SELECT id FROM " + p + "jobs WHERE " + D.in(set) + " AND " + D.timeOf(set) + " <= now()"
+              + " ORDER BY " + D.inTimeOrder(set) + " LIMIT 1000 FOR UPDATE SKIP LOCKED"))
+          .as(set.name())
+          .contains("Index Scan using " + p + index.get(set))
+          .doesNotContain("Seq Scan")
+          .doesNotContain("Sort");
+    }
   }
 
   @Test
   void depthNeverScansFinishedJobs() throws Exception {
     String plan =
         plan("SELECT queue, status, COUNT(*) AS n, MIN(scheduled_at) AS oldest FROM " + p + "jobs"
-            + " WHERE status = 'QUEUED' GROUP BY queue, status UNION ALL"
+            + " WHERE " + D.ready() + " GROUP BY queue, status UNION ALL"
             + " SELECT queue, status, COUNT(*) AS n, NULL AS oldest FROM " + p + "jobs"
-            + " WHERE status IN ('SCHEDULED', 'AWAITING_APPROVAL') GROUP BY queue, status UNION ALL"
+            + " WHERE " + D.waiting() + " GROUP BY queue, status UNION ALL"
             + " SELECT queue, status, COUNT(*) AS n, NULL AS oldest FROM " + p + "jobs"
-            + " WHERE status = 'RUNNING' GROUP BY queue, status");
+            + " WHERE " + D.in(TimedSet.LEASED) + " GROUP BY queue, status");
     assertThat(plan).doesNotContain("Seq Scan");
   }
 
@@ -135,14 +153,5 @@ class QueryPlanTest {
     String trigger = plans.stream().filter(m -> m.contains("USING removed")).findFirst().orElseThrow();
     System.out.println("---- the listing trigger's delete\n" + trigger);
     assertThat(trigger).contains(p + "job_listing_newest").doesNotContain("Seq Scan on " + p + "job_listing");
-  }
-
-  @Test
-  void reaperReadsOnlyRunningLeases() throws Exception {
-    assertThat(
-            plan("SELECT id FROM " + p + "jobs WHERE status = 'RUNNING' AND lease_expires_at < now()"
-                + " ORDER BY lease_expires_at LIMIT 500 FOR UPDATE SKIP LOCKED"))
-        .contains(p + "jobs_leases")
-        .doesNotContain("Seq Scan");
   }
 }

@@ -3,7 +3,7 @@
 
 Usage: bench/jfr-sql.py recording.jfr [top=15]
 
-Prints, per SQL text (first 110 characters), the number of statements, their total and mean
+Prints, per SQL text (its first 110 characters, or JFR_SQL_CHARS), the number of statements, their total and mean
 duration, hottest total first. JFR_FROM / JFR_TO (wall-clock HH:MM:SS[.fff], as `jfr print` shows
 startTime) keep only the statements that started in that window, e.g. the first seconds of W5's
 minute: JFR_FROM=22:00:00 JFR_TO=22:00:02 bench/jfr-sql.py w5.jfr
@@ -32,7 +32,7 @@ for line in proc.stdout:
         m = re.match(r"duration = ([\d.]+) (\w+)", line)
         dur = float(m.group(1)) * units.get(m.group(2), 1.0) if m else 0.0
     elif line.startswith("sql = ") and window[0] <= start <= window[1]:
-        sql = re.sub(r"\s+", " ", line[7:-1])[:110]
+        sql = re.sub(r"\s+", " ", line[7:-1])[:int(os.environ.get("JFR_SQL_CHARS", "110"))]
         count[sql] += 1
         total[sql] += dur or 0.0
 proc.wait()

@@ -1,6 +1,5 @@
 package dev.docket.internal.json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,12 +28,33 @@ public final class Json {
     return MAPPER.valueToTree(value);
   }
 
-  /** The size of the tree's compact JSON text in UTF-8 bytes. */
+  /**
+   * The size of the tree's compact JSON in bytes, as Jackson writes it in UTF-8 (a character
+   * outside the BMP as two escapes), counted as it is written: no copy is kept, since args may be
+   * hundreds of KiB.
+   */
   public static int sizeInBytes(JsonNode node) {
+    ByteCounter counter = new ByteCounter();
     try {
-      return MAPPER.writeValueAsBytes(node).length;
-    } catch (JsonProcessingException e) {
+      MAPPER.writeValue(counter, node);
+    } catch (java.io.IOException e) {
       throw new IllegalArgumentException("cannot serialise JSON tree", e);
+    }
+    return counter.count > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) counter.count;
+  }
+
+  /** An output stream that only counts. */
+  private static final class ByteCounter extends java.io.OutputStream {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
     }
   }
 

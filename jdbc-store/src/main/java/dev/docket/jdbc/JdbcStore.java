@@ -22,7 +22,11 @@ import dev.docket.spi.StoreSignals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -81,6 +85,15 @@ public final class JdbcStore implements Store {
     try (Connection c = ds.getConnection()) {
       dialect = Dialect.of(c);
       url = String.valueOf(c.getMetaData().getURL());
+      if (dialect instanceof Dialect.H2) {
+        for (H2Advice a : h2Advice(c, url)) {
+          if (a.durability()) {
+            log.warn("{}", a.text());
+          } else {
+            log.info("{}", a.text());
+          }
+        }
+      }
     } catch (SQLException e) {
       closeOwned();
       throw new StoreException("cannot connect to the database: " + e.getMessage(), e);
@@ -116,6 +129,50 @@ public final class JdbcStore implements Store {
         b.prefix,
         b.leaseClock == LeaseClock.DATABASE ? "database's" : "engine's");
   }
+
+  /**
+   * What an H2 database's settings cost a data source that is not {@link #h2(Path)}'s: commits
+   * that do not reach the file before a submit returns ({@code WRITE_DELAY} above 0, H2's default
+   * 500 ms: a crash loses the jobs of that window), and text beyond H2's default 256 bytes kept
+   * outside the row. Empty when neither applies, or for an in-memory database.
+   */
+  static List<H2Advice> h2Advice(Connection c, String url) throws SQLException {
+    List<H2Advice> advice = new ArrayList<>();
+    if (url.startsWith("jdbc:h2:mem:")) {
+      return advice;
+    }
+    long writeDelay = 0;
+    long inplaceLob = 256; // H2's default, which SETTINGS lists only once it is set
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                    + " WHERE SETTING_NAME IN ('WRITE_DELAY', 'MAX_LENGTH_INPLACE_LOB')")) {
+      while (rs.next()) {
+        long v = Long.parseLong(rs.getString(2).strip());
+        if (rs.getString(1).equals("WRITE_DELAY")) {
+          writeDelay = Math.max(writeDelay, v);
+        } else {
+          inplaceLob = v;
+        }
+      }
+    } catch (NumberFormatException e) {
+      return advice; // a format this code does not know: no advice rather than a failed start
+    }
+    if (writeDelay > 0) {
+      advice.add(new H2Advice(true, "H2 WRITE_DELAY is " + writeDelay + " ms: a commit reaches the file up to that long after a submit"
+          + " returns, so a crash can lose those jobs; add ;WRITE_DELAY=0 to the JDBC URL (JdbcStore.h2 does)"));
+    }
+    if (inplaceLob < H2_INPLACE_LOB_BYTES) {
+      advice.add(new H2Advice(false, "H2 MAX_LENGTH_INPLACE_LOB is " + inplaceLob + ": args and results longer than that go to H2's"
+          + " separate LOB storage, which makes their inserts and reads slower; add ;MAX_LENGTH_INPLACE_LOB="
+          + H2_INPLACE_LOB_BYTES + " to the JDBC URL (JdbcStore.h2 does)"));
+    }
+    return advice;
+  }
+
+  /** One piece of {@link #h2Advice}: a risk to durability (logged as a warning) or to speed. */
+  record H2Advice(boolean durability, String text) {}
 
   private static Supplier<Connection> connectionSupplier(DataSource ds) {
     return () -> {

@@ -134,9 +134,10 @@ public final class JdbcStore implements Store {
    * What an H2 database's settings cost a data source that is not {@link #h2(Path)}'s: commits
    * that do not reach the file before a submit returns ({@code WRITE_DELAY} above 0, H2's default
    * 500 ms: a crash loses the jobs of that window), and text beyond H2's default 256 bytes kept
-   * outside the row. Empty when neither applies, or for an in-memory database.
+   * outside the row. Empty when neither applies, for an in-memory database, or when the settings
+   * cannot be read.
    */
-  static List<H2Advice> h2Advice(Connection c, String url) throws SQLException {
+  static List<H2Advice> h2Advice(Connection c, String url) {
     List<H2Advice> advice = new ArrayList<>();
     if (url.startsWith("jdbc:h2:mem:")) {
       return advice;
@@ -156,8 +157,10 @@ public final class JdbcStore implements Store {
           inplaceLob = v;
         }
       }
-    } catch (NumberFormatException e) {
-      return advice; // a format this code does not know: no advice rather than a failed start
+    } catch (SQLException | NumberFormatException e) {
+      // settings this code cannot read: no advice rather than a failed start
+      log.debug("cannot read H2's settings: {}", e.toString());
+      return advice;
     }
     if (writeDelay > 0) {
       advice.add(new H2Advice(true, "H2 WRITE_DELAY is " + writeDelay + " ms: a commit reaches the file up to that long after a submit"

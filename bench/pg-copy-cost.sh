@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
 VARIANTS=${2:-full,nolist,twocopy,dbsched}
+export PGOPTIONS="-c client_min_messages=warning" # the NOTICEs of DROP ... CASCADE, not errors
 PSQL=(psql -h 127.0.0.1 -U postgres -d "${PGDATABASE:-docket_test}" -q -v ON_ERROR_STOP=1)
 W=$(mktemp -d)
 chmod 755 "$W"
@@ -46,7 +47,7 @@ setup() { # $1 variant
       echo "COMMIT;"
       [[ $1 == full ]] || echo "ALTER TABLE docket_jobs DISABLE TRIGGER docket_job_listing_add;"
     fi
-  } | "${PSQL[@]}" >/dev/null 2>&1
+  } | "${PSQL[@]}" >/dev/null # errors still show, and stop the script (ON_ERROR_STOP, pipefail)
 }
 
 load() { # $1 variant

@@ -65,4 +65,21 @@ class JobIdTest {
     }
     assertThat(seen).hasSize(threads * each);
   }
+
+  @Test
+  void theRandomPartDiffersFromIdToIdAcrossRefillsOfTheBuffer() {
+    Set<Long> randomParts = new java.util.HashSet<>();
+    long ones = 0;
+    int n = 1_000; // many times the 64 random longs drawn at once
+    for (int i = 0; i < n; i++) {
+      UUID u = UUID.fromString(JobId.random().value());
+      assertThat(u.variant()).isEqualTo(2);
+      long bits = u.getLeastSignificantBits() & 0x3FFFFFFFFFFFFFFFL;
+      randomParts.add(bits);
+      ones += Long.bitCount(bits);
+    }
+    assertThat(randomParts).hasSize(n);
+    // 62 random bits each: about 31 set; far from 0 or 62 if they are random at all
+    assertThat((double) ones / n).isBetween(29.0, 33.0);
+  }
 }

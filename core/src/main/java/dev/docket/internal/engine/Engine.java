@@ -936,11 +936,10 @@ public final class Engine {
       throw new InvalidRequestException(
           prefix + "jobId", "'" + r.jobId().get() + "' has the form of a scheduled task's fire id (<task id>:<minute>Z); choose another");
     }
-    int size = Json.sizeInBytes(r.args());
-    if (size > settings.maxArgsBytes()) {
+    if (!Json.fitsIn(r.args(), settings.maxArgsBytes())) {
       throw new InvalidRequestException(
           prefix + "args",
-          "is " + size + " bytes of JSON, more than the limit of " + settings.maxArgsBytes());
+          "is " + Json.sizeInBytes(r.args()) + " bytes of JSON, more than the limit of " + settings.maxArgsBytes());
     }
     Instant due = r.runAt().orElseGet(() -> now.plus(r.delay().orElse(Duration.ZERO)));
     JobStatus status =

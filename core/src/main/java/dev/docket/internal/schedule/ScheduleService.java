@@ -130,9 +130,8 @@ public final class ScheduleService {
     if (!args.isObject()) {
       throw new InvalidRequestException("args", "must be a JSON object, was " + args.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
-    int size = Json.sizeInBytes(args);
-    if (size > maxArgsBytes) {
-      throw new InvalidRequestException("args", "is " + size + " bytes of JSON, more than the limit of " + maxArgsBytes);
+    if (!Json.fitsIn(args, maxArgsBytes)) {
+      throw new InvalidRequestException("args", "is " + Json.sizeInBytes(args) + " bytes of JSON, more than the limit of " + maxArgsBytes);
     }
     actions.validate(action, args);
   }

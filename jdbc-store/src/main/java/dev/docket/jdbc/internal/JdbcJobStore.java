@@ -512,6 +512,7 @@ public final class JdbcJobStore implements JobStore {
     StringBuilder rows = new StringBuilder(chunk.size() * 256);
     String createdBy = JobRows.truncate(by, 128);
     Set<JobId> inserted = new HashSet<>();
+    JobRows.TimeText times = new JobRows.TimeText();
     for (NewJob j : chunk) {
       copyField(rows, j.id().value()).append('\t');
       copyField(rows, j.function()).append('\t');
@@ -522,7 +523,7 @@ public final class JdbcJobStore implements JobStore {
       copyField(rows, j.owner()).append('\t');
       copyField(rows, j.timeout().map(t -> Long.toString(t.toMillis())).orElse(null)).append('\t');
       copyField(rows, j.backoff().map(dev.docket.Backoff::spec).orElse(null)).append("\tf\t");
-      rows.append(ts(j.createdAt())).append('\t').append(ts(j.scheduledAt())).append('\t');
+      rows.append(times.text(j.createdAt())).append('\t').append(times.text(j.scheduledAt())).append('\t');
       copyField(rows, createdBy).append("\tt\n");
       inserted.add(j.id());
     }
@@ -648,6 +649,7 @@ public final class JdbcJobStore implements JobStore {
       backoffs = new String[n];
       created = new String[n];
       scheduled = new String[n];
+      JobRows.TimeText times = new JobRows.TimeText();
       for (int i = 0; i < n; i++) {
         NewJob j = jobs.get(i);
         ids[i] = j.id().value();
@@ -661,8 +663,8 @@ public final class JdbcJobStore implements JobStore {
         owners[i] = j.owner();
         timeouts[i] = j.timeout().map(Duration::toMillis).orElse(null);
         backoffs[i] = j.backoff().map(dev.docket.Backoff::spec).orElse(null);
-        created[i] = ts(j.createdAt()).toString();
-        scheduled[i] = ts(j.scheduledAt()).toString();
+        created[i] = times.text(j.createdAt());
+        scheduled[i] = times.text(j.scheduledAt());
       }
     }
 

@@ -44,6 +44,24 @@ final class JobRows {
     return t.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
   }
 
+  /**
+   * {@link #ts}'s text, for the rows of one batch, which mostly share their times (a batch is
+   * created at one instant, and due then): the last instant's text is kept, so each distinct time
+   * is formatted once.
+   */
+  static final class TimeText {
+    private @Nullable Instant last;
+    private String text = "";
+
+    String text(Instant t) {
+      if (!t.equals(last)) {
+        text = ts(t).toString();
+        last = t;
+      }
+      return text;
+    }
+  }
+
   static @Nullable Instant instant(ResultSet rs, String col) throws SQLException {
     OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
     return t == null ? null : t.toInstant();

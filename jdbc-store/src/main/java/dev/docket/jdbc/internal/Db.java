@@ -63,7 +63,17 @@ public final class Db {
               @Override
               public Connection openConnection() throws SQLException {
                 Connection c = bound.get();
-                return c != null ? c : dataSource.getConnection();
+                if (c != null) {
+                  return c;
+                }
+                Connection pooled = dataSource.getConnection();
+                if (!pooled.getAutoCommit()) {
+                  // Docket demarcates its own transactions: on a connection that does not
+                  // autocommit, Jdbi would take each write for part of an outer transaction and
+                  // never commit it (the pool then rolls it back). The pool restores its default.
+                  pooled.setAutoCommit(true);
+                }
+                return pooled;
               }
 
               @Override
@@ -103,6 +113,23 @@ public final class Db {
       if (writeLock != null) {
         writeLock.unlock();
       }
+    }
+  }
+
+  /**
+   * Runs one statement's write in autocommit mode: the statement is its own transaction and
+   * commits before it answers, one round trip instead of the statement's and a {@code COMMIT}'s.
+   * {@code work} must therefore write with one statement only. As {@link #write} on H2 (its write
+   * lock) and on the caller's bound connection.
+   */
+  public <T> T writeOneStatement(HandleCallback<T, RuntimeException> work) {
+    if (writeLock != null || bound.get() != null) {
+      return write(work);
+    }
+    try {
+      return jdbi.withHandle(work); // pooled connections autocommit (see the constructor)
+    } catch (JdbiException e) {
+      throw wrap(e);
     }
   }
 

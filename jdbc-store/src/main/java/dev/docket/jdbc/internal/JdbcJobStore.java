@@ -60,6 +60,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JdbcJobStore implements JobStore {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JdbcJobStore.class);
+
   /** The claim's check that its queue is not paused (a primary-key lookup, evaluated once). */
   private static final String NOT_PAUSED =
       " AND NOT EXISTS (SELECT 1 FROM <prefix>queues pq WHERE pq.queue = :queue AND pq.paused = TRUE)";
@@ -141,10 +143,9 @@ public final class JdbcJobStore implements JobStore {
         && one.approval().isEmpty()
         && one.queue().equals(claim.queue())
         && claim.limit() >= 1) {
-      return writeRetryingIdRace(
-          h -> db.dialect() instanceof Dialect.Postgres
-              ? insertOneAndClaimPg(h, one, by, claim)
-              : insertOneAndClaimH2(h, one, by, claim));
+      return db.dialect() instanceof Dialect.Postgres
+          ? insertOneAndClaimPg(one, by, claim)
+          : writeRetryingIdRace(h -> insertOneAndClaimH2(h, one, by, claim));
     }
     return writeRetryingIdRace(h -> insertAllAndClaimIn(h, jobs, by, claim));
   }
@@ -154,10 +155,49 @@ public final class JdbcJobStore implements JobStore {
    * holds no other ready job and is not paused, the claim would take exactly this job, so it is
    * inserted claimed, in one statement instead of an insert and a claim. Stored exactly as the two
    * would store it (a first attempt on this node, its history implicit). Otherwise, or when the id
-   * exists, it goes the general way in the same transaction. Two such submits at once may both
-   * see the queue empty; each then runs its own new job, which a claim could have done too.
+   * exists, it goes the general way. Two such submits at once may both see the queue empty; each
+   * then runs its own new job, which a claim could have done too.
+   *
+   * <p>The statement runs in autocommit mode ({@link Db#writeOneStatement}): it writes the job
+   * (claimed or queued) in one statement, so it commits on its own, without a {@code COMMIT}'s
+   * round trip (W2's pick-up on PostgreSQL). When the job went in queued, the claim follows in a
+   * transaction of its own; should that claim fail, the job stays queued and nothing is returned
+   * claimed, so the engine's dispatcher claims it (an empty claim wakes it, see Engine#afterInsert).
+   * An id that exists writes nothing, and the general way then runs in one transaction.
    */
-  private InsertedAndClaimed insertOneAndClaimPg(Handle h, NewJob j, String by, ClaimRequest claim) {
+  private InsertedAndClaimed insertOneAndClaimPg(NewJob j, String by, ClaimRequest claim) {
+    Optional<ClaimedJob> stored = db.writeOneStatement(h -> insertOneDirectPg(h, j, by, claim));
+    if (stored == null) { // the id exists: the general way reports it (or refuses another owner's)
+      return writeRetryingIdRace(h -> insertAllAndClaimIn(h, List.of(j), by, claim));
+    }
+    List<InsertResult> inserted = List.of(new InsertResult(asStored(j), true));
+    if (stored.isPresent()) {
+      return new InsertedAndClaimed(inserted, List.of(stored.get()));
+    }
+    // other ready jobs go first: claim as the general way does
+    List<ClaimedJob> claimed;
+    try {
+      claimed =
+          db.write(
+              h -> {
+                List<ClaimedJob> c = claimIn(h, claim);
+                if (c.size() >= claim.limit()) {
+                  signals.work(h, claim.queue()); // the claim was full: more may be left for others
+                }
+                return c;
+              });
+    } catch (StoreException e) {
+      log.warn("claim after the submit of job {} failed; the job is stored and waits for the dispatcher", j.id(), e);
+      claimed = List.of();
+    }
+    return new InsertedAndClaimed(inserted, claimed);
+  }
+
+  /**
+   * {@link #insertOneAndClaimPg}'s statement: the job claimed (present), queued (empty), or not
+   * written because its id exists ({@code null}).
+   */
+  private @Nullable Optional<ClaimedJob> insertOneDirectPg(Handle h, NewJob j, String by, ClaimRequest claim) {
     String token = UUID.randomUUID().toString();
     Query q =
         h.createQuery(
@@ -192,19 +232,7 @@ public final class JdbcJobStore implements JobStore {
                 })
             .findOne()
             .orElse(null);
-    if (stored == null) { // the id exists: the general way reports it (or refuses another owner's)
-      return insertAllAndClaimIn(h, List.of(j), by, claim);
-    }
-    List<InsertResult> inserted = List.of(new InsertResult(asStored(j), true));
-    if (stored.isPresent()) {
-      return new InsertedAndClaimed(inserted, List.of(stored.get()));
-    }
-    // other ready jobs go first: claim as the general way does
-    List<ClaimedJob> claimed = claimIn(h, claim);
-    if (claimed.size() >= claim.limit()) {
-      signals.work(h, claim.queue()); // the claim was full: more may be left for others
-    }
-    return new InsertedAndClaimed(inserted, claimed);
+    return stored;
   }
 
   /**

@@ -17,8 +17,6 @@ import dev.docket.Principal;
 import dev.docket.Role;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -40,13 +38,11 @@ class JdbcHitlTest {
   private static final Principal DAVE = Principal.of("dave", Role.APPROVER);
   private static final int ROUNDS = 60;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened open = new Opened();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    open.close();
   }
 
   private Docket started(JdbcStore store, String node, AtomicInteger runs) {
@@ -114,7 +110,6 @@ class JdbcHitlTest {
     @AfterEach
     void drop() throws Exception {
       closeAll();
-      open.clear();
       PostgresDatabase.dropTables(prefix);
     }
 

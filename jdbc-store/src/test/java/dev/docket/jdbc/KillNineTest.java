@@ -38,14 +38,12 @@ class KillNineTest {
 
   @TempDir Path dir;
   private final List<Process> children = new ArrayList<>();
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened open = new Opened();
 
   @AfterEach
   void tearDown() throws Exception {
     children.forEach(Process::destroyForcibly);
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    open.close();
   }
 
   /** Starts ChildNode in a new JVM; its stdout lines arrive in the returned queue. */

@@ -39,13 +39,11 @@ import org.postgresql.PGNotification;
 class PostgresEngineTest {
 
   private final String prefix = PostgresDatabase.newPrefix();
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened open = new Opened();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    open.close();
     PostgresDatabase.dropTables(prefix);
   }
 

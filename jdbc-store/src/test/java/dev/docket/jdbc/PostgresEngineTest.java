@@ -112,7 +112,7 @@ class PostgresEngineTest {
               return null;
             }));
     Docket producer = started(node(store(pool()), "producer").producerOnly());
-    awaitListening(2);
+    awaitListening(1); // the worker only: a producer-only node does not listen
     producer.jobs().submit(JobRequest.builder("ping").build());
     assertThat(ran.await(10, TimeUnit.SECONDS)).as("woken by NOTIFY, not by the 5-minute poll").isTrue();
   }
@@ -134,7 +134,7 @@ class PostgresEngineTest {
               return null;
             }));
     Docket other = started(node(store(pool()), "other").producerOnly());
-    awaitListening(2);
+    awaitListening(1); // the worker only: a producer-only node does not listen
     Job j = other.jobs().submit(JobRequest.builder("loop").build());
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     other.jobs().cancel(j.id());

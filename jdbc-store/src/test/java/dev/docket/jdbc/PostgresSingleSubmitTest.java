@@ -9,10 +9,14 @@ import dev.docket.Docket;
 import dev.docket.Job;
 import dev.docket.JobRequest;
 import dev.docket.JobStatus;
+import dev.docket.JobEvent;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -21,11 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The single submit on PostgreSQL: into an idle queue it is one statement in autocommit mode (no
  * {@code COMMIT} of its own), stored claimed and started; otherwise it is stored queued and
- * claimed later. And a pool whose connections do not autocommit by default loses no write.
+ * claimed later. On a producer-only node it is one statement too, which also sends the NOTIFY. And
+ * a pool whose connections do not autocommit by default loses no write.
  */
 @RequiresPostgres
 class PostgresSingleSubmitTest {
@@ -167,5 +174,102 @@ class PostgresSingleSubmitTest {
       }
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> d.jobs().get(submitted.id()).status() == JobStatus.SUCCEEDED);
+  }
+
+  private Docket producer(DataSource ds) {
+    Docket d =
+        Docket.builder()
+            .store(JdbcStore.builder(ds).tablePrefix(prefix).build())
+            .producerOnly()
+            .build();
+    open.add(d);
+    return d.start();
+  }
+
+  /** A connection that listens to the store's channel. */
+  private PGConnection listening() throws Exception {
+    Connection c = java.sql.DriverManager.getConnection(PostgresDatabase.URL);
+    open.add(c);
+    try (Statement s = c.createStatement()) {
+      s.execute("LISTEN " + prefix + "signals");
+    }
+    return c.unwrap(PGConnection.class);
+  }
+
+  /** The notices that arrive until {@code last} does (NOTIFY keeps the commit order). */
+  private static List<String> noticesUntil(PGConnection pg, String last) throws Exception {
+    List<String> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!seen.contains(last) && System.nanoTime() < deadline) {
+      PGNotification[] notes = pg.getNotifications(1_000);
+      if (notes != null) {
+        for (PGNotification n : notes) {
+          seen.add(n.getParameter());
+        }
+      }
+    }
+    assertThat(seen).as("notices").contains(last);
+    return seen;
+  }
+
+  private static int rows(String sql, String id) throws Exception {
+    try (Connection c = java.sql.DriverManager.getConnection(PostgresDatabase.URL);
+        java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, id);
+      try (java.sql.ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  @Test
+  void aProducerOnlySubmitCommitsAndNotifiesWithoutACommitOfItsOwn() throws Exception {
+    CommitCounting counting = new CommitCounting(pool(true));
+    Docket p = producer(counting.dataSource);
+    PGConnection pg = listening();
+
+    int before = counting.by(Thread.currentThread());
+    Job submitted = p.jobs().submit(noop());
+
+    assertThat(submitted.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(counting.by(Thread.currentThread())).as("commit() calls").isEqualTo(before);
+    assertThat(noticesUntil(pg, "work:default")).containsExactly("work:default");
+    assertThat(rows("SELECT count(*) FROM " + prefix + "jobs WHERE id = ? AND status = 'QUEUED'", submitted.id().value()))
+        .as("committed, seen from another connection")
+        .isEqualTo(1);
+    assertThat(p.jobs().events(submitted.id()))
+        .extracting(JobEvent::to)
+        .containsExactly(JobStatus.QUEUED);
+  }
+
+  @Test
+  void aProducerOnlyDelayedSubmitStoresItsHistoryAndWakesNobody() throws Exception {
+    Docket p = producer(pool(true));
+    PGConnection pg = listening();
+
+    Job later = p.jobs().submit(JobRequest.builder("noop").queue("later").delay(Duration.ofHours(1)).build());
+    p.jobs().submit(JobRequest.builder("noop").queue("now").build());
+
+    assertThat(later.status()).isEqualTo(JobStatus.SCHEDULED);
+    assertThat(p.jobs().get(later.id()).status()).isEqualTo(JobStatus.SCHEDULED);
+    assertThat(p.jobs().events(later.id())).extracting(JobEvent::to).containsExactly(JobStatus.SCHEDULED);
+    // the ready job's notice came after the delayed job's commit, and only it came
+    assertThat(noticesUntil(pg, "work:now")).containsExactly("work:now");
+  }
+
+  @Test
+  void aProducerOnlySubmitOfAnIdInUseReturnsTheStoredJobAndWakesNobodyAgain() throws Exception {
+    Docket p = producer(pool(true));
+    PGConnection pg = listening();
+
+    Job first = p.jobs().submit(JobRequest.builder("noop").jobId("once").args("{\"n\":1}").build());
+    Job again = p.jobs().submit(JobRequest.builder("noop").jobId("once").args("{\"n\":2}").build());
+    p.jobs().submit(JobRequest.builder("noop").queue("after").build());
+
+    assertThat(again.id()).isEqualTo(first.id());
+    assertThat(again.args().get("n").asInt()).as("the stored job's args").isEqualTo(1);
+    assertThat(rows("SELECT count(*) FROM " + prefix + "jobs WHERE id = ?", "once")).isEqualTo(1);
+    assertThat(noticesUntil(pg, "work:after")).containsExactly("work:default", "work:after");
   }
 }

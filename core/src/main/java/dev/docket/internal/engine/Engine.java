@@ -487,27 +487,31 @@ public final class Engine {
         settings.heartbeatInterval(),
         settings.pollInterval(),
         settings.defaultMaxAttempts());
+    // a producer-only node runs nothing: no work or cancel signal concerns it, and a LISTEN
+    // connection would only wake it on every submit of every node
     subscription =
-        store.subscribe(
-            new StoreSignals() {
-              @Override
-              public void workAvailable(String queue) {
-                if (pools.containsKey(queue) || "*".equals(queue)) {
-                  dispatchWakeup.signal();
-                }
-              }
-
-              @Override
-              public void cancelRequested(JobId jobId) {
-                RunningJob r = running.get(jobId);
-                if (r != null && cancelHeld(r, settings.clock().instant())) {
-                  log.info("job {}: cancelled on another node before its fire time", jobId);
-                } else if (r != null && r.requestCancel(settings.clock().instant())) {
-                  log.info("job {}: cancel requested on another node", jobId);
-                  watchdogWakeup.signal();
-                }
-              }
-            });
+        pools.isEmpty()
+            ? null
+            : store.subscribe(
+                new StoreSignals() {
+                  @Override
+                  public void workAvailable(String queue) {
+                    if (pools.containsKey(queue) || "*".equals(queue)) {
+                      dispatchWakeup.signal();
+                    }
+                  }
+    
+                  @Override
+                  public void cancelRequested(JobId jobId) {
+                    RunningJob r = running.get(jobId);
+                    if (r != null && cancelHeld(r, settings.clock().instant())) {
+                      log.info("job {}: cancelled on another node before its fire time", jobId);
+                    } else if (r != null && r.requestCancel(settings.clock().instant())) {
+                      log.info("job {}: cancel requested on another node", jobId);
+                      watchdogWakeup.signal();
+                    }
+                  }
+                });
     if (!pools.isEmpty()) {
       loop("docket-dispatcher", dispatchWakeup, this::dispatchLoopStep);
       loop("docket-watchdog", watchdogWakeup, this::watchdogLoopStep);

@@ -88,7 +88,18 @@ public final class JdbcJobStore implements JobStore {
     void work(Handle h, String queue);
 
     void cancel(Handle h, JobId id);
+
+    /**
+     * {@link #work} as a call a statement can make itself, so that a one-statement write signals
+     * as it commits, without a statement of its own; {@code null} when these signals have none.
+     */
+    default @Nullable Notice workNotice(String queue) {
+      return null;
+    }
   }
+
+  /** A {@code pg_notify} call: its channel and payload, bound as {@code :noticeChannel} and {@code :noticePayload}. */
+  public record Notice(String channel, String payload) {}
 
   public JdbcJobStore(Db db, LeaseClock leaseClock, Signals signals) {
     this.db = db;
@@ -125,7 +136,37 @@ public final class JdbcJobStore implements JobStore {
     if (jobs.isEmpty()) {
       return List.of();
     }
+    if (jobs.size() == 1 && insertsInOneStatement(jobs.get(0))) {
+      InsertResult one = insertOnePg(jobs.get(0), by);
+      if (one != null) {
+        return List.of(one);
+      }
+    }
     return writeRetryingIdRace(h -> insertAllIn(h, jobs, by));
+  }
+
+  /**
+   * Whether a job goes in by {@link #insertOnePg}: on PostgreSQL, on a pooled connection, one
+   * statement's write (no approval row beside it).
+   */
+  private boolean insertsInOneStatement(NewJob j) {
+    return db.dialect() instanceof Dialect.Postgres
+        && !db.isOnCallerConnection()
+        && j.approval().isEmpty()
+        && (j.status() == JobStatus.QUEUED || j.status() == JobStatus.SCHEDULED);
+  }
+
+  /**
+   * PostgreSQL, one job submitted where no worker of this node takes it (a producer-only node, say):
+   * the insert, its history row and the {@code NOTIFY} that wakes other nodes are one statement in
+   * autocommit mode, so the submit is one round trip instead of three (the insert, the notify, the
+   * {@code COMMIT}), and the notice leaves as the row commits. {@code null} when the id exists: the
+   * statement wrote nothing, and the general way reports the stored job (or refuses another owner's).
+   */
+  private @Nullable InsertResult insertOnePg(NewJob j, String by) {
+    Notice notice = j.status() == JobStatus.QUEUED ? signals.workNotice(j.queue()) : null;
+    boolean inserted = db.writeOneStatement(h -> !insertChunkPg(h, List.of(j), by, null, notice).isEmpty());
+    return inserted ? new InsertResult(asStored(j), true) : null;
   }
 
   /**
@@ -460,6 +501,12 @@ public final class JdbcJobStore implements JobStore {
    * CONFLICT}, history rows written by the same statement.
    */
   private Set<JobId> insertChunkPg(Handle h, List<NewJob> chunk, String by, @Nullable Hold hold) {
+    return insertChunkPg(h, chunk, by, hold, null);
+  }
+
+  /** As above; with {@code notice}, the statement also sends it (once per inserted row). */
+  private Set<JobId> insertChunkPg(
+      Handle h, List<NewJob> chunk, String by, @Nullable Hold hold, @Nullable Notice notice) {
     int n = chunk.size();
     Boolean[] held = new Boolean[n];
     NewJobColumns columns = new NewJobColumns(chunk);
@@ -488,9 +535,12 @@ public final class JdbcJobStore implements JobStore {
             // a job created QUEUED has its first history entry in its row (history_implicit)
             + " ev AS (INSERT INTO <prefix>job_events (job_id, at, from_status, to_status, by_principal, detail)"
             + " SELECT id, created_at, NULL, status, :by, '' FROM ins WHERE NOT history_implicit)"
-            + " SELECT id FROM ins";
+            + " SELECT id" + (notice == null ? "" : ", pg_notify(:noticeChannel, :noticePayload)") + " FROM ins";
     Set<JobId> inserted = new HashSet<>();
     Query q = h.createQuery(sql);
+    if (notice != null) {
+      q.bind("noticeChannel", notice.channel()).bind("noticePayload", notice.payload());
+    }
     bindLease(q, hold == null ? Instant.EPOCH : hold.request().now(), hold == null ? Duration.ZERO : hold.request().leaseDuration());
     q.bind("heldAt", ts(hold == null ? Instant.EPOCH : hold.request().now()));
     columns

@@ -44,6 +44,11 @@ public final class PgSignals implements JdbcJobStore.Signals, AutoCloseable {
   }
 
   @Override
+  public JdbcJobStore.Notice workNotice(String queue) {
+    return new JdbcJobStore.Notice(channel, "work:" + queue);
+  }
+
+  @Override
   public void cancel(Handle h, JobId id) {
     notify(h, "cancel:" + id.value());
   }

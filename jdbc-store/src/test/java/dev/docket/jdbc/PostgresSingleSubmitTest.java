@@ -76,6 +76,13 @@ class PostgresSingleSubmitTest {
               });
     }
 
+    int byThreadsNamed(String name) {
+      return commits.entrySet().stream()
+          .filter(e -> e.getKey().getName().equals(name))
+          .mapToInt(e -> e.getValue().get())
+          .sum();
+    }
+
     int by(Thread t) {
       AtomicInteger n = commits.get(t);
       return n == null ? 0 : n.get();
@@ -271,5 +278,35 @@ class PostgresSingleSubmitTest {
     assertThat(again.args().get("n").asInt()).as("the stored job's args").isEqualTo(1);
     assertThat(rows("SELECT count(*) FROM " + prefix + "jobs WHERE id = ?", "once")).isEqualTo(1);
     assertThat(noticesUntil(pg, "work:after")).containsExactly("work:default", "work:after");
+  }
+
+  @Test
+  void theDispatchersClaimCommitsWithoutACommitOfItsOwn() throws Exception {
+    CommitCounting counting = new CommitCounting(pool(true));
+    CountDownLatch ran = new CountDownLatch(1);
+    Docket worker =
+        Docket.builder()
+            .store(JdbcStore.builder(counting.dataSource).tablePrefix(prefix).build())
+            .workers("default", 2)
+            .pollInterval(Duration.ofMinutes(5)) // one promotion (a transaction) at the start, none after
+            .handler(
+                "noop",
+                ctx -> {
+                  ran.countDown();
+                  return null;
+                })
+            .shutdownGrace(Duration.ofSeconds(5))
+            .build();
+    open.add(worker);
+    worker.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> counting.byThreadsNamed("docket-dispatcher") >= 1);
+    int before = counting.byThreadsNamed("docket-dispatcher");
+
+    Job submitted = producer(pool(true)).jobs().submit(noop()); // another node's: the dispatcher claims it
+
+    assertThat(ran.await(10, TimeUnit.SECONDS)).as("woken by NOTIFY and claimed").isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker.jobs().get(submitted.id()).status() == JobStatus.SUCCEEDED);
+    assertThat(worker.jobs().get(submitted.id()).attempts()).isEqualTo(1);
+    assertThat(counting.byThreadsNamed("docket-dispatcher")).as("commit() calls of the dispatcher").isEqualTo(before);
   }
 }

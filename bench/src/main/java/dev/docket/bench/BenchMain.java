@@ -43,6 +43,9 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * W1 throughput : enqueue N no-op jobs in batches of --chunk (batch API), then drain;
  *                 enqueue/s = N / enqueue time, executed/s = N / (last start - first enqueue)
+ * W1P prefilled : W1 with the N jobs enqueued (the same batches) before any worker starts: the
+ *                 batch enqueue into an idle system, then the drain of a full table;
+ *                 enqueue/s = N / enqueue time, executed/s = N / (last start - the workers' start)
  * W2 latency    : --w2-jobs single jobs --w2-gap-ms apart into idle workers; submit-to-start ms
  * W3 backlog    : Docket, PostgreSQL: W1 with --w3-n jobs while --w3-backlog future and as many
  *                 finished jobs sit in its table; ratio to the same W1 on an empty table
@@ -214,7 +217,7 @@ public final class BenchMain {
           --systems docket,docket-2nodes,db-scheduler,jobrunr,quartz   systems (default: all; docket-2nodes =
                                                  submit on one node, run on another, PostgreSQL only)
           --dbs h2,postgres                              databases (default: both)
-          --workloads w1,w2[,w3,w4,w4p,w5]               workloads (default: w1,w2)
+          --workloads w1,w2[,w1p,w3,w4,w4p,w5]           workloads (default: w1,w2)
           --n 20000         W1/W4 jobs               --chunk 1000     batch size of the enqueue
           --reps 3          measured repetitions     --warmup 1       discarded warm-up runs
           --workers 8       workers per system       --timeout 60     seconds per measured run
@@ -264,10 +267,10 @@ public final class BenchMain {
     List<String> units = new ArrayList<>();
     for (String w : o.workloads) {
       switch (w) {
-        case "w1", "w2" -> {
+        case "w1", "w2", "w1p" -> {
           for (String db : o.dbs) {
             for (String sys : o.systems) {
-              if (sys.equals("docket-2nodes") && !db.equals("postgres")) {
+              if (sys.equals("docket-2nodes") && (!db.equals("postgres") || w.equals("w1p"))) {
                 continue; // two processes on one H2 file: not a configuration H2 supports
               }
               units.add(w + ":" + db + ":" + sys);
@@ -301,6 +304,7 @@ public final class BenchMain {
         boolean w1 = u[0].equals("w1");
         cell(u[0], db, sys, w1 ? o.n : o.w2Jobs, warm -> w1 ? w1(sys, db, o.n, warm) : w2(sys, db, warm));
       }
+      case "w1p" -> cell("w1p", u[1], u[2], o.n, warm -> w1Prefilled(u[2], u[1], o.n, warm));
       case "w3" -> w3();
       case "w4" -> {
         int k = Integer.parseInt(u[1]);
@@ -453,6 +457,40 @@ public final class BenchMain {
         QueueSystem s = QueueSystem.create(sys, db, o.workers)) {
       s.start();
       return drain(s::enqueueBatch, n, warm);
+    }
+  }
+
+  /**
+   * W1P: the N jobs enqueued in W1's batches while no worker runs, then the workers started; the
+   * enqueue's rate without a drain beside it, and the drain's from a full table.
+   */
+  Sample w1Prefilled(String sys, String dbKind, int n, boolean warm) throws Exception {
+    try (BenchDb db = BenchDb.fresh(dbKind, sys);
+        QueueSystem s = QueueSystem.create(sys, db, o.workers)) {
+      s.prepare();
+      Recorder rec = Recorder.install(new Recorder(n));
+      long budget = TimeUnit.SECONDS.toNanos(warm ? o.warmupTimeoutS : o.timeoutS);
+      long t0 = System.nanoTime();
+      int enqueued = 0;
+      while (enqueued < n && System.nanoTime() - t0 < budget) {
+        int c = Math.min(o.chunk, n - enqueued);
+        s.enqueueBatch(enqueued, c);
+        enqueued += c;
+      }
+      long t1 = System.nanoTime();
+      int early = rec.executed(); // none: nothing runs before the workers start
+      s.startWorkers();
+      boolean done = enqueued == n && rec.await(budget - (System.nanoTime() - t0));
+      long end = done ? rec.lastStartNanos() : System.nanoTime();
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put("enqueue_per_s", enqueued / secs(t1 - t0));
+      m.put("executed_per_s", rec.executed() / secs(end - t1));
+      m.put("duplicates", (double) rec.duplicates());
+      String note =
+          early > 0
+              ? early + " ran before the workers started"
+              : done ? "" : "ran " + rec.executed() + " of " + n + " (enqueued " + enqueued + ")";
+      return new Sample(m, !done || early > 0, note);
     }
   }
 

@@ -82,7 +82,7 @@ final class DbSchedulerSystem implements QueueSystem {
   }
 
   @Override
-  public void start() throws Exception {
+  public void prepare() throws Exception {
     DataSource ds = db.pool(POOL, "db-scheduler");
     try (Connection c = ds.getConnection()) {
       BenchDb.runScript(c, db.isPostgres() ? PG_DDL : H2_DDL);
@@ -96,7 +96,11 @@ final class DbSchedulerSystem implements QueueSystem {
     if (db.isPostgres()) {
       b.pollUsingLockAndFetch(1.0, 4.0);
     }
-    scheduler = b.build();
+    scheduler = b.build(); // its client schedules into the table before it starts
+  }
+
+  @Override
+  public void startWorkers() {
     scheduler.start();
   }
 

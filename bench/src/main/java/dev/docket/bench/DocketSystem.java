@@ -58,8 +58,13 @@ final class DocketSystem implements QueueSystem {
   }
 
   @Override
-  public void start() {
-    docket = engine(store(db, "docket"), workers).start();
+  public void prepare() {
+    docket = engine(store(db, "docket"), workers); // not started: a submit claims nothing
+  }
+
+  @Override
+  public void startWorkers() {
+    docket.start();
   }
 
   @Override
@@ -112,14 +117,19 @@ final class DocketSystem implements QueueSystem {
     }
 
     @Override
-    public void start() {
-      worker = engine(store(db, "docket-worker"), workers).start();
+    public void prepare() {
+      worker = engine(store(db, "docket-worker"), workers);
       producer =
           Docket.builder()
               .store(store(db, "docket-producer"))
               .producerOnly()
               .build()
               .start();
+    }
+
+    @Override
+    public void startWorkers() {
+      worker.start();
     }
 
     @Override

@@ -47,12 +47,19 @@ final class JobRunrSystem implements QueueSystem {
     return "jobrunr";
   }
 
+  private JsonMapper json;
+
   @Override
-  public void start() throws Exception {
+  public void prepare() {
     DataSource ds = db.pool(POOL, "jobrunr");
-    JsonMapper json = new JacksonJsonMapper();
+    json = new JacksonJsonMapper();
     storage = SqlStorageProviderFactory.using(ds);
     storage.setJobMapper(new JobMapper(json));
+    scheduler = new JobScheduler(storage); // saves jobs; the background server runs them
+  }
+
+  @Override
+  public void startWorkers() throws Exception {
     JobActivator activator =
         new JobActivator() {
           @Override
@@ -77,7 +84,6 @@ final class JobRunrSystem implements QueueSystem {
     while (!(server.isRunning() && server.isAnnounced()) && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    scheduler = new JobScheduler(storage);
   }
 
   @Override

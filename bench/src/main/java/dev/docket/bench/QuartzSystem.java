@@ -99,7 +99,7 @@ final class QuartzSystem implements QueueSystem {
   }
 
   @Override
-  public void start() throws Exception {
+  public void prepare() throws Exception {
     DataSource ds = db.pool(POOL, "quartz");
     String ddl = db.isPostgres() ? "tables_postgres.sql" : "tables_h2.sql";
     try (InputStream in =
@@ -141,7 +141,11 @@ final class QuartzSystem implements QueueSystem {
     p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
     p.setProperty("org.quartz.jobStore.misfireThreshold", "3600000");
     p.setProperty("org.quartz.jobStore.useProperties", "false");
-    scheduler = new StdSchedulerFactory(p).getScheduler();
+    scheduler = new StdSchedulerFactory(p).getScheduler(); // in standby: it stores jobs, fires none
+  }
+
+  @Override
+  public void startWorkers() throws Exception {
     scheduler.start();
   }
 

@@ -11,8 +11,20 @@ public interface QueueSystem extends AutoCloseable {
 
   String name();
 
-  /** Starts the workers; returns when the system is ready to run jobs. */
-  void start() throws Exception;
+  /**
+   * Creates what the system needs to take jobs (its tables, its client, its engine) and starts no
+   * worker: jobs enqueued now wait (W1P).
+   */
+  void prepare() throws Exception;
+
+  /** Starts the workers, after {@link #prepare}; returns when the system is ready to run jobs. */
+  void startWorkers() throws Exception;
+
+  /** {@link #prepare}, then {@link #startWorkers}. */
+  default void start() throws Exception {
+    prepare();
+    startWorkers();
+  }
 
   /** Enqueues jobs {@code from .. from+count-1} with the system's batch API (one call). */
   void enqueueBatch(int from, int count) throws Exception;

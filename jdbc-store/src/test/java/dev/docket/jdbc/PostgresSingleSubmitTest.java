@@ -78,7 +78,7 @@ class PostgresSingleSubmitTest {
 
     int byThreadsNamed(String name) {
       return commits.entrySet().stream()
-          .filter(e -> e.getKey().getName().equals(name))
+          .filter(e -> e.getKey().getName().startsWith(name))
           .mapToInt(e -> e.getValue().get())
           .sum();
     }
@@ -308,5 +308,28 @@ class PostgresSingleSubmitTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> worker.jobs().get(submitted.id()).status() == JobStatus.SUCCEEDED);
     assertThat(worker.jobs().get(submitted.id()).attempts()).isEqualTo(1);
     assertThat(counting.byThreadsNamed("docket-dispatcher")).as("commit() calls of the dispatcher").isEqualTo(before);
+  }
+
+  @Test
+  void successesAreAckedWithoutACommitOfTheirOwn() throws Exception {
+    CommitCounting counting = new CommitCounting(pool(true));
+    CountDownLatch ran = new CountDownLatch(41);
+    Docket d = engine(counting.dataSource, ran);
+
+    Job one = d.jobs().submit(noop()); // acked alone
+    List<JobRequest> batch = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      batch.add(noop());
+    }
+    List<Job> many = d.jobs().submitAll(batch); // acked in groups
+
+    assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> d.jobs().get(one.id()).status() == JobStatus.SUCCEEDED
+            && many.stream().allMatch(j -> d.jobs().get(j.id()).status() == JobStatus.SUCCEEDED));
+    // "docket-acker" and its helpers "docket-acker-2", …
+    assertThat(counting.byThreadsNamed("docket-acker")).as("commit() calls of the ack writers").isZero();
+    assertThat(d.jobs().events(one.id())).extracting(JobEvent::to).containsExactly(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED);
   }
 }

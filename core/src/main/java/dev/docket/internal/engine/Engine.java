@@ -500,7 +500,7 @@ public final class Engine {
                       dispatchWakeup.signal();
                     }
                   }
-    
+
                   @Override
                   public void cancelRequested(JobId jobId) {
                     RunningJob r = running.get(jobId);

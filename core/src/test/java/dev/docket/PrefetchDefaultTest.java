@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.docket.memory.InMemoryStore;
-import dev.docket.spi.AdminStore;
-import dev.docket.spi.ApprovalStore;
-import dev.docket.spi.JobStore;
-import dev.docket.spi.NodeStore;
-import dev.docket.spi.ScheduleStore;
 import dev.docket.spi.Store;
-import dev.docket.spi.StoreSignals;
+import dev.docket.testkit.InterceptedStore;
 import dev.docket.testkit.ManualDocket;
 import dev.docket.testkit.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
@@ -42,48 +38,7 @@ class PrefetchDefaultTest {
 
   /** An in-memory store that hints {@code perWorker} buffered jobs per worker. */
   private static Store hinting(int perWorker) {
-    InMemoryStore s = new InMemoryStore();
-    return new Store() {
-      @Override
-      public JobStore jobs() {
-        return s.jobs();
-      }
-
-      @Override
-      public ApprovalStore approvals() {
-        return s.approvals();
-      }
-
-      @Override
-      public ScheduleStore schedules() {
-        return s.schedules();
-      }
-
-      @Override
-      public AdminStore admin() {
-        return s.admin();
-      }
-
-      @Override
-      public NodeStore nodes() {
-        return s.nodes();
-      }
-
-      @Override
-      public AutoCloseable subscribe(StoreSignals signals) {
-        return s.subscribe(signals);
-      }
-
-      @Override
-      public int prefetchPerWorker() {
-        return perWorker;
-      }
-
-      @Override
-      public void close() {
-        s.close();
-      }
-    };
+    return InterceptedStore.of(new InMemoryStore(), method -> {}, Map.of("prefetchPerWorker", perWorker));
   }
 
   /** Submits 100 jobs that block until the test ends, dispatches once; how many were claimed. */

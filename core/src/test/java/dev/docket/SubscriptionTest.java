@@ -3,13 +3,10 @@ package dev.docket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.docket.memory.InMemoryStore;
-import dev.docket.spi.AdminStore;
-import dev.docket.spi.ApprovalStore;
-import dev.docket.spi.JobStore;
-import dev.docket.spi.NodeStore;
-import dev.docket.spi.ScheduleStore;
 import dev.docket.spi.Store;
 import dev.docket.spi.StoreSignals;
+import dev.docket.testkit.InterceptedStore;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -27,47 +24,17 @@ class SubscriptionTest {
   /** The shared in-memory store, counting subscriptions. */
   private Store counting() {
     InMemoryStore s = shared.peer();
-    return new Store() {
-      @Override
-      public JobStore jobs() {
-        return s.jobs();
-      }
-
-      @Override
-      public ApprovalStore approvals() {
-        return s.approvals();
-      }
-
-      @Override
-      public ScheduleStore schedules() {
-        return s.schedules();
-      }
-
-      @Override
-      public AdminStore admin() {
-        return s.admin();
-      }
-
-      @Override
-      public NodeStore nodes() {
-        return s.nodes();
-      }
-
-      @Override
-      public AutoCloseable subscribe(StoreSignals signals) {
-        subscribed.incrementAndGet();
-        AutoCloseable inner = s.subscribe(signals);
-        return () -> {
-          unsubscribed.incrementAndGet();
-          inner.close();
+    InterceptedStore.Answer subscribe =
+        args -> {
+          subscribed.incrementAndGet();
+          AutoCloseable inner = s.subscribe((StoreSignals) args[0]);
+          return (AutoCloseable)
+              () -> {
+                unsubscribed.incrementAndGet();
+                inner.close();
+              };
         };
-      }
-
-      @Override
-      public void close() {
-        s.close();
-      }
-    };
+    return InterceptedStore.of(s, method -> {}, Map.of("subscribe", subscribe));
   }
 
   @Test

@@ -471,12 +471,7 @@ public final class BenchMain {
       Recorder rec = Recorder.install(new Recorder(n));
       long budget = TimeUnit.SECONDS.toNanos(warm ? o.warmupTimeoutS : o.timeoutS);
       long t0 = System.nanoTime();
-      int enqueued = 0;
-      while (enqueued < n && System.nanoTime() - t0 < budget) {
-        int c = Math.min(o.chunk, n - enqueued);
-        s.enqueueBatch(enqueued, c);
-        enqueued += c;
-      }
+      int enqueued = enqueueInChunks(s::enqueueBatch, n, t0, budget);
       long t1 = System.nanoTime();
       int early = rec.executed(); // none: nothing runs before the workers start
       s.startWorkers();
@@ -498,17 +493,23 @@ public final class BenchMain {
     void enqueue(int from, int count) throws Exception;
   }
 
-  /** Enqueues n jobs in chunks into running workers and waits until every one started. */
-  Sample drain(Enqueuer e, int n, boolean warm) throws Exception {
-    Recorder rec = Recorder.install(new Recorder(n));
-    long budget = TimeUnit.SECONDS.toNanos(warm ? o.warmupTimeoutS : o.timeoutS);
-    long t0 = System.nanoTime();
+  /** Enqueues up to n jobs in chunks of --chunk until the budget from t0 is spent; how many. */
+  int enqueueInChunks(Enqueuer e, int n, long t0, long budget) throws Exception {
     int enqueued = 0;
     while (enqueued < n && System.nanoTime() - t0 < budget) {
       int c = Math.min(o.chunk, n - enqueued);
       e.enqueue(enqueued, c);
       enqueued += c;
     }
+    return enqueued;
+  }
+
+  /** Enqueues n jobs in chunks into running workers and waits until every one started. */
+  Sample drain(Enqueuer e, int n, boolean warm) throws Exception {
+    Recorder rec = Recorder.install(new Recorder(n));
+    long budget = TimeUnit.SECONDS.toNanos(warm ? o.warmupTimeoutS : o.timeoutS);
+    long t0 = System.nanoTime();
+    int enqueued = enqueueInChunks(e, n, t0, budget);
     long t1 = System.nanoTime();
     boolean done = enqueued == n && rec.await(budget - (t1 - t0));
     long end = done ? rec.lastStartNanos() : System.nanoTime();

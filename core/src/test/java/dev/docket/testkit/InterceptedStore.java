@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * A store that passes every call to another and runs a hook before each call of its job store
  * (to count, or to hold a call until a latch opens); some of the store's own answers may be
- * replaced, e.g. {@code ackWriters}.
+ * replaced, e.g. {@code ackWriters}, by a value or an {@link Answer}.
  */
 public final class InterceptedStore {
 
@@ -17,6 +17,12 @@ public final class InterceptedStore {
   @FunctionalInterface
   public interface Hook {
     void before(String method) throws Exception;
+  }
+
+  /** A value of {@code answers} that computes the answer from the call's arguments. */
+  @FunctionalInterface
+  public interface Answer {
+    Object apply(Object[] args) throws Exception;
   }
 
   private InterceptedStore() {}
@@ -46,7 +52,8 @@ public final class InterceptedStore {
                 return jobs;
               }
               if (answers.containsKey(m.getName())) {
-                return answers.get(m.getName());
+                Object answer = answers.get(m.getName());
+                return answer instanceof Answer a ? a.apply(args) : answer;
               }
               return invoke(m, backing, args);
             });

@@ -109,18 +109,25 @@ class PostgresSingleSubmitTest {
   }
 
   private Docket engine(DataSource ds, CountDownLatch ran) {
-    Docket d =
-        Docket.builder()
-            .store(JdbcStore.builder(ds).tablePrefix(prefix).build())
-            .workers("default", 2)
-            .handler(
-                "noop",
-                ctx -> {
-                  ran.countDown();
-                  return null;
-                })
-            .shutdownGrace(Duration.ofSeconds(5))
-            .build();
+    return started(worker(ds, ran));
+  }
+
+  /** An engine with two workers whose "noop" counts {@code ran} down; not built. */
+  private Docket.Builder worker(DataSource ds, CountDownLatch ran) {
+    return Docket.builder()
+        .store(JdbcStore.builder(ds).tablePrefix(prefix).build())
+        .workers("default", 2)
+        .handler(
+            "noop",
+            ctx -> {
+              ran.countDown();
+              return null;
+            })
+        .shutdownGrace(Duration.ofSeconds(5));
+  }
+
+  private Docket started(Docket.Builder b) {
+    Docket d = b.build();
     open.add(d);
     return d.start();
   }
@@ -184,13 +191,7 @@ class PostgresSingleSubmitTest {
   }
 
   private Docket producer(DataSource ds) {
-    Docket d =
-        Docket.builder()
-            .store(JdbcStore.builder(ds).tablePrefix(prefix).build())
-            .producerOnly()
-            .build();
-    open.add(d);
-    return d.start();
+    return started(Docket.builder().store(JdbcStore.builder(ds).tablePrefix(prefix).build()).producerOnly());
   }
 
   /** A connection that listens to the store's channel. */
@@ -284,21 +285,8 @@ class PostgresSingleSubmitTest {
   void theDispatchersClaimCommitsWithoutACommitOfItsOwn() throws Exception {
     CommitCounting counting = new CommitCounting(pool(true));
     CountDownLatch ran = new CountDownLatch(1);
-    Docket worker =
-        Docket.builder()
-            .store(JdbcStore.builder(counting.dataSource).tablePrefix(prefix).build())
-            .workers("default", 2)
-            .pollInterval(Duration.ofMinutes(5)) // one promotion (a transaction) at the start, none after
-            .handler(
-                "noop",
-                ctx -> {
-                  ran.countDown();
-                  return null;
-                })
-            .shutdownGrace(Duration.ofSeconds(5))
-            .build();
-    open.add(worker);
-    worker.start();
+    // one promotion (a transaction) at the start, none after
+    Docket worker = started(worker(counting.dataSource, ran).pollInterval(Duration.ofMinutes(5)));
     await().atMost(Duration.ofSeconds(10)).until(() -> counting.byThreadsNamed("docket-dispatcher") >= 1);
     int before = counting.byThreadsNamed("docket-dispatcher");
 

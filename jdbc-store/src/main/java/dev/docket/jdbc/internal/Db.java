@@ -55,8 +55,10 @@ public final class Db {
   public Db(DataSource dataSource, Dialect dialect, String prefix, String url) {
     this.dialect = dialect;
     this.prefix = prefix;
+    // fair: a write waits behind the writes that asked before it, so a batch submit is not
+    // overtaken again and again by the engine's own claims and acks (nor they by a submit loop)
     this.writeLock =
-        dialect instanceof Dialect.H2 ? H2_WRITE_LOCKS.computeIfAbsent(url, u -> new ReentrantLock()) : null;
+        dialect instanceof Dialect.H2 ? H2_WRITE_LOCKS.computeIfAbsent(url, u -> new ReentrantLock(true)) : null;
     this.jdbi =
         Jdbi.create(
             new org.jdbi.v3.core.ConnectionFactory() {
@@ -88,6 +90,11 @@ public final class Db {
 
   public Dialect dialect() {
     return dialect;
+  }
+
+  /** Whether writes take H2's write lock in the order they asked for it (for tests). */
+  boolean writesTakeTurns() {
+    return writeLock != null && writeLock.isFair();
   }
 
   public String prefix() {

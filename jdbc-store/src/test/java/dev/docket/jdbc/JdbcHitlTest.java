@@ -105,13 +105,7 @@ class JdbcHitlTest {
   @RequiresPostgres
   @Tag("multinode")
   class OnPostgres {
-    private final String prefix = PostgresDatabase.newPrefix();
-
-    @AfterEach
-    void drop() throws Exception {
-      closeAll();
-      PostgresDatabase.dropTables(prefix);
-    }
+    private final String prefix = open.newTablePrefix(); // dropped by closeAll, after the engines
 
     @Test
     void racingDecisionsFromTwoNodesHaveExactlyOneWinner() throws Exception {

@@ -154,10 +154,8 @@ class KillNineTest {
   @Test
   @RequiresPostgres
   void survivorTakesOverAKilledNodesJobsOnlyAfterItsLeaseAndEachEndsOnce() throws Exception {
-    String prefix = PostgresDatabase.newPrefix();
-    HikariDataSource ds = PostgresDatabase.pool(8);
-    open.add(() -> PostgresDatabase.dropTables(prefix));
-    open.add(ds);
+    String prefix = open.newTablePrefix();
+    HikariDataSource ds = open.add(PostgresDatabase.pool(8));
     JdbcStore store = JdbcStore.builder(ds).tablePrefix(prefix).build();
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement()) {

@@ -27,9 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -38,14 +38,8 @@ import org.postgresql.PGNotification;
 @Tag("multinode")
 class PostgresEngineTest {
 
-  private final String prefix = PostgresDatabase.newPrefix();
-  private final Opened open = new Opened();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    open.close();
-    PostgresDatabase.dropTables(prefix);
-  }
+  @RegisterExtension final Opened open = new Opened();
+  private final String prefix = open.newTablePrefix();
 
   private HikariDataSource pool() {
     HikariDataSource p = PostgresDatabase.pool(10);

@@ -23,8 +23,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -37,14 +37,8 @@ import org.postgresql.PGNotification;
 @RequiresPostgres
 class PostgresSingleSubmitTest {
 
-  private final String prefix = PostgresDatabase.newPrefix();
-  private final Opened open = new Opened();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    open.close();
-    PostgresDatabase.dropTables(prefix);
-  }
+  @RegisterExtension final Opened open = new Opened();
+  private final String prefix = open.newTablePrefix();
 
   /** Counts, per thread, the commit() calls on the connections it hands out. */
   private static final class CommitCounting {

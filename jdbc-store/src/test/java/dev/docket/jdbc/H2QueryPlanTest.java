@@ -18,10 +18,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * H2 (schema v8) reads each state's set through the generated columns' indexes, in order, with
- * finished, future and ready jobs in the table: the claim on {@code jobs_ready_queue}, the
- * promotion, the reaper and the purge on {@code jobs_timer}, and each generated column holds its
- * state's key only. The conditions and orders are the store's own (Dialect).
+ * H2 (schema v9) reads each state's set through the generated columns' one index, {@code
+ * jobs_state}, in order, with finished, future, gated and ready jobs in the table: the claim, the
+ * promotion, the reaper and the purge; and each generated column holds its state's key only. The
+ * conditions and orders are the store's own (Dialect).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class H2QueryPlanTest {
@@ -48,6 +48,10 @@ class H2QueryPlanTest {
       s.execute(String.format(insert, "future-", "SCHEDULED", "DATEADD(DAY, 1, " + t0 + ")", "NULL", "NULL", "NULL", "NULL", 5_000));
       s.execute(String.format(insert, "ready-", "QUEUED", t0, "NULL", "NULL", "NULL", "NULL", 1_000));
       s.execute(String.format(insert, "run-", "RUNNING", t0, "NULL", "DATEADD(SECOND, X, " + t0 + ")", "'n1'", "'tok'", 500));
+      s.execute(String.format(insert, "gated-", "AWAITING_APPROVAL", t0, "NULL", "NULL", "NULL", "NULL", 50));
+      s.execute("UPDATE docket_jobs SET priority = 7 WHERE id IN ('ready-1', 'ready-2')");
+      s.execute("INSERT INTO docket_job_correlations SELECT 'c' || MOD(X, 100), DATEADD(MILLISECOND, X,"
+          + " TIMESTAMP WITH TIME ZONE '2026-12-01 00:00:00+00'), 'done-' || X FROM SYSTEM_RANGE(1, 20000)");
       s.execute("ANALYZE");
     }
   }
@@ -59,12 +63,15 @@ class H2QueryPlanTest {
 
   @Test
   void theGeneratedColumnsHoldOnlyTheirStatesKeys() throws Exception {
-    assertThat(strings("SELECT DISTINCT status || ':' || COALESCE(ready_queue, '-') || ':' || COALESCE(timer_kind, '-')"
-            + " || ':' || CASE WHEN timer_at IS NULL THEN '-' ELSE 't' END FROM docket_jobs ORDER BY 1"))
-        .containsExactly("QUEUED:default:-:-", "RUNNING:-:L:t", "SCHEDULED:-:S:t", "SUCCEEDED:-:F:t");
-    assertThat(strings("SELECT COUNT(*) FROM docket_jobs WHERE timer_kind = 'L' AND timer_at <> lease_expires_at"))
+    assertThat(strings("SELECT DISTINCT status || ':' || state_key || ':' || state_priority"
+            + " || ':' || CASE WHEN state_at IS NULL THEN '-' ELSE 't' END FROM docket_jobs ORDER BY 1"))
+        .containsExactly("AWAITING_APPROVAL:A:0:-", "QUEUED:Qdefault:0:t", "QUEUED:Qdefault:7:t", "RUNNING:L:0:t",
+            "SCHEDULED:S:0:t", "SUCCEEDED:F:0:t");
+    assertThat(strings("SELECT COUNT(*) FROM docket_jobs WHERE state_key = 'L' AND state_at <> lease_expires_at"))
         .containsExactly("0");
-    assertThat(strings("SELECT COUNT(*) FROM docket_jobs WHERE timer_kind = 'F' AND timer_at <> finished_at"))
+    assertThat(strings("SELECT COUNT(*) FROM docket_jobs WHERE state_key = 'F' AND state_at <> finished_at"))
+        .containsExactly("0");
+    assertThat(strings("SELECT COUNT(*) FROM docket_jobs WHERE state_key IN ('S', 'Qdefault') AND state_at <> scheduled_at"))
         .containsExactly("0");
   }
 
@@ -72,7 +79,7 @@ class H2QueryPlanTest {
   void theClaimReadsTheReadySetInOrder() throws Exception {
     assertThat(plan("SELECT id FROM docket_jobs WHERE " + D.readyIn().replace(":queue", "'default'")
             + " AND scheduled_at <= CURRENT_TIMESTAMP ORDER BY " + D.readyOrder() + " LIMIT 16"))
-        .contains("DOCKET_JOBS_READY_QUEUE")
+        .contains("DOCKET_JOBS_STATE")
         .contains("index sorted")
         .doesNotContain("tableScan");
   }
@@ -83,10 +90,36 @@ class H2QueryPlanTest {
       assertThat(plan("SELECT id FROM docket_jobs WHERE " + D.in(set) + " AND " + D.timeOf(set)
               + " < CURRENT_TIMESTAMP AND status IN ('SUCCEEDED', 'FAILED', 'SCHEDULED', 'RUNNING')"
               + " ORDER BY " + D.inTimeOrder(set) + " LIMIT 500"))
-          .contains("DOCKET_JOBS_TIMER")
+          .contains("DOCKET_JOBS_STATE")
           .contains("index sorted")
           .doesNotContain("tableScan");
     }
+  }
+
+  @Test
+  void theListingOfACorrelationIdReadsItsOwnIndexInOrder() throws Exception {
+    // the shape of JdbcJobStore.list with a correlation id (V009): the side table drives the join
+    assertThat(plan("SELECT j.id FROM docket_job_correlations l JOIN docket_jobs j ON j.id = l.id"
+            + " WHERE 1 = 1 AND j.status IN ('QUEUED') AND l.correlation_id = 'c1'"
+            + " AND (l.created_at < CURRENT_TIMESTAMP OR (l.created_at = CURRENT_TIMESTAMP AND l.id < 'x'))"
+            + " ORDER BY l.correlation_id, l.created_at DESC, l.id DESC LIMIT 21"))
+        .contains("DOCKET_JOB_CORRELATIONS_NEWEST")
+        .contains("index sorted")
+        .doesNotContain("tableScan");
+  }
+
+  @Test
+  void theListingsOfAllJobsAndOfAnOwnerReadTheirIndexesInOrder() throws Exception {
+    // the shapes of JdbcJobStore.list without and with an owner
+    assertThat(plan("SELECT id FROM docket_jobs WHERE 1 = 1 AND status IN ('QUEUED')"
+            + " ORDER BY created_at DESC, id DESC LIMIT 21"))
+        .contains("DOCKET_JOBS_NEWEST")
+        .contains("index sorted");
+    assertThat(plan("SELECT id FROM docket_jobs WHERE 1 = 1 AND owner_id = 'alice'"
+            + " AND (created_at < CURRENT_TIMESTAMP OR (created_at = CURRENT_TIMESTAMP AND id < 'x'))"
+            + " ORDER BY owner_id, created_at DESC, id DESC LIMIT 21"))
+        .contains("DOCKET_JOBS_OWNER_NEWEST")
+        .contains("index sorted");
   }
 
   @Test

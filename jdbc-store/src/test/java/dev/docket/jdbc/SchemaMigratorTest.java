@@ -141,18 +141,33 @@ class SchemaMigratorTest {
   }
 
   @Test
-  void externallyManagedH2SchemaWithoutV008IsRefusedWithTheMigrationToApply() throws Exception {
+  void externallyManagedH2SchemaWithoutV009IsRefusedWithTheMigrationToApply() throws Exception {
     try (HikariDataSource pool = H2.pool(dir)) {
       JdbcStore.create(pool).close();
       try (java.sql.Connection c = pool.getConnection();
           java.sql.Statement s = c.createStatement()) {
-        s.execute("DROP INDEX docket_jobs_ready_queue");
-        s.execute("ALTER TABLE docket_jobs DROP COLUMN ready_queue");
+        s.execute("DROP INDEX docket_jobs_state");
+        s.execute("ALTER TABLE docket_jobs DROP COLUMN state_key");
       }
       assertThatThrownBy(() -> JdbcStore.builder(pool).schemaMode(SchemaMode.EXTERNAL).build())
           .isInstanceOf(StoreException.class)
-          .hasMessageContaining("ready_queue")
-          .hasMessageContaining("V008__h2_state_keys.sql");
+          .hasMessageContaining("state_key")
+          .hasMessageContaining("V009__h2_one_state_index.sql");
+    }
+  }
+
+  @Test
+  void externallyManagedH2SchemaWithoutTheCorrelationListingIsRefusedWithTheMigrationToApply() throws Exception {
+    try (HikariDataSource pool = H2.pool(dir)) {
+      JdbcStore.create(pool).close();
+      try (java.sql.Connection c = pool.getConnection();
+          java.sql.Statement s = c.createStatement()) {
+        s.execute("DROP TABLE docket_job_correlations");
+      }
+      assertThatThrownBy(() -> JdbcStore.builder(pool).schemaMode(SchemaMode.EXTERNAL).build())
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("docket_job_correlations")
+          .hasMessageContaining("V009__h2_one_state_index.sql");
     }
   }
 
@@ -160,7 +175,7 @@ class SchemaMigratorTest {
   void h2StoresStartingTogetherMigrateOnce() throws Exception {
     try (HikariDataSource pool = H2.pool(dir)) {
       startTogether(8, () -> JdbcStore.create(pool));
-      assertThat(versions(pool, "docket_")).isEqualTo(List.of(1, 2, 3, 4, 5, 6, 7, 8));
+      assertThat(versions(pool, "docket_")).isEqualTo(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9));
     }
   }
 
@@ -170,7 +185,7 @@ class SchemaMigratorTest {
     String prefix = PostgresDatabase.newPrefix();
     try (HikariDataSource pool = PostgresDatabase.pool(10)) {
       startTogether(8, () -> JdbcStore.builder(pool).tablePrefix(prefix).build());
-      assertThat(versions(pool, prefix)).isEqualTo(List.of(1, 2, 3, 4, 5, 6, 7, 8));
+      assertThat(versions(pool, prefix)).isEqualTo(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9));
     } finally {
       PostgresDatabase.dropTables(prefix);
     }

@@ -932,6 +932,48 @@ public abstract class StoreTck {
     assertThat(ids(JobFilter.all().correlationId("nope"))).isEmpty();
   }
 
+  /** Every way a job is stored lists it under its correlation id, alone or with the other filters. */
+  @Test
+  void everyInsertPathListsTheJobUnderItsCorrelationId() {
+    store.jobs().insertAll(
+        List.of(
+            aJob().id("b1").correlationId("c1").createdAt(T0.plusSeconds(1)).build(),
+            aJob().id("b2").createdAt(T0.plusSeconds(2)).build(),
+            aJob().id("b3").correlationId("c1").createdAt(T0.plusSeconds(3)).dueAt(T0.plusSeconds(60)).build(),
+            aJob().id("b4").correlationId("c2").createdAt(T0.plusSeconds(4)).build()),
+        "alice");
+    insert(aJob().id("b5").owner("bob").correlationId("c1").createdAt(T0.plusSeconds(7)).build());
+    store.jobs().insertAllAndClaim(
+        List.of(aJob().id("one").queue("solo").correlationId("c1").createdAt(T0.plusSeconds(5)).build()),
+        "alice",
+        new ClaimRequest(NODE_A, "solo", 1, T0.plusSeconds(5), LEASE));
+    store.jobs().insertAllAndClaim(
+        List.of(
+            aJob().id("m1").queue("many").correlationId("c1").createdAt(T0.plusSeconds(6)).build(),
+            aJob().id("m2").queue("many").correlationId("c2").createdAt(T0.plusSeconds(6)).build()),
+        "alice",
+        new ClaimRequest(NODE_A, "many", 1, T0.plusSeconds(6), LEASE));
+
+    assertThat(pagedIds(JobFilter.all().correlationId("c1"))).containsExactly("b5", "m1", "one", "b3", "b1");
+    assertThat(pagedIds(JobFilter.all().correlationId("c2"))).containsExactly("m2", "b4");
+    assertThat(pagedIds(JobFilter.all().correlationId("c1").owner("bob"))).containsExactly("b5");
+    assertThat(pagedIds(JobFilter.all().correlationId("c1").status(JobStatus.SCHEDULED))).containsExactly("b3");
+    assertThat(pagedIds(JobFilter.all().correlationId("c1").queue("solo"))).containsExactly("one");
+    assertThat(pagedIds(JobFilter.all().correlationId("c2").function("nope"))).isEmpty();
+  }
+
+  /** The ids of every page of two, in list order. */
+  private List<String> pagedIds(JobFilter f) {
+    List<String> out = new ArrayList<>();
+    Optional<Cursor> after = Optional.empty();
+    do {
+      Page<Job> p = store.jobs().list(f, after, 2);
+      p.items().forEach(j -> out.add(j.id().value()));
+      after = p.next();
+    } while (after.isPresent());
+    return out;
+  }
+
   private List<String> ids(JobFilter f) {
     return store.jobs().list(f, Optional.empty(), 500).items().stream().map(j -> j.id().value()).toList();
   }
@@ -2077,6 +2119,17 @@ public abstract class StoreTck {
       assertThat(store.approvals().find(gated.approval().orElseThrow().id())).isEmpty();
       assertThat(store.jobs().find(recent.id())).isPresent();
       assertThat(store.jobs().find(waiting.id())).isPresent();
+    }
+
+    @Test
+    void aPurgedJobLeavesItsCorrelationsListingAndItsIdMayServeAnother() {
+      Job old = finish(aJob().id("reused").correlationId("first").build(), new Outcome.Succeeded(JsonNodeFactory.instance.nullNode()), T0);
+      assertThat(store.admin().purge(T0.plusSeconds(1), Set.of(JobStatus.SUCCEEDED), 10)).isEqualTo(1);
+      assertThat(ids(JobFilter.all().correlationId("first"))).isEmpty();
+      // the same id, created at the same instant, under another correlation id
+      insert(aJob().id("reused").correlationId("second").createdAt(old.createdAt()).build());
+      assertThat(ids(JobFilter.all().correlationId("first"))).isEmpty();
+      assertThat(ids(JobFilter.all().correlationId("second"))).containsExactly("reused");
     }
 
     @Test

@@ -23,8 +23,8 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres {
   /**
    * Sets of jobs the store reads in time order, each on an index: due {@code SCHEDULED} jobs by
    * due time, {@code RUNNING} ones by lease end, finished ones by finish time. PostgreSQL has a
-   * partial index per set; H2 (schema v8) one index on the generated {@code timer_kind,
-   * timer_at}, whose key changes only with the state (see V008__h2_state_keys.sql).
+   * partial index per set; H2 (schema v9) one index, {@code jobs_state}, on generated columns
+   * whose key changes only with the state (see V009__h2_one_state_index.sql).
    */
   enum TimedSet {
     DUE("S", "status = 'SCHEDULED'", "scheduled_at"),
@@ -92,39 +92,40 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres {
 
     @Override
     public String in(TimedSet set) {
-      return "timer_kind = '" + set.h2Kind + "'";
+      // the set's part of jobs_state: its key, and the priority every non-ready job has there
+      return "state_key = '" + set.h2Kind + "' AND state_priority = 0";
     }
 
     @Override
     public String timeOf(TimedSet set) {
-      return "timer_at";
+      return "state_at";
     }
 
     @Override
     public String inTimeOrder(TimedSet set) {
       // H2 reads an index in order only when the ORDER BY names its leading columns, even those
       // the WHERE fixes
-      return "timer_kind, timer_at";
+      return "state_key, state_priority DESC, state_at";
     }
 
     @Override
     public String readyIn() {
-      return "ready_queue = :queue";
+      return "state_key = 'Q' || :queue";
     }
 
     @Override
     public String readyOrder() {
-      return "ready_queue, priority DESC, scheduled_at, created_at, id";
+      return "state_key, state_priority DESC, state_at, created_at, id";
     }
 
     @Override
     public String ready() {
-      return "ready_queue >= ''"; // a range, which H2 reads on the index (IS NOT NULL it would not)
+      return "state_key >= 'Q' AND state_key < 'R'"; // every queue's ready part of jobs_state
     }
 
     @Override
     public String waiting() {
-      return "timer_kind IN ('S', 'A')";
+      return "state_key IN ('S', 'A')";
     }
   }
 

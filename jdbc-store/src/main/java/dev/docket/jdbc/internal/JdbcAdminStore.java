@@ -8,8 +8,10 @@ import dev.docket.spi.AdminStore;
 import dev.docket.spi.FinishedCount;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * {@link AdminStore} on H2 or PostgreSQL. A purge batch is one short transaction; on PostgreSQL
@@ -104,6 +106,21 @@ public final class JdbcAdminStore implements AdminStore {
               .execute();
           h.createUpdate("DELETE FROM <prefix>approvals WHERE job_id IN (<ids>)").bindList("ids", ids).execute();
           h.createUpdate("DELETE FROM <prefix>job_events WHERE job_id IN (<ids>)").bindList("ids", ids).execute();
+          // the correlation listing's rows (V009), each found on its index by the job's keys
+          List<Map<String, Object>> listed =
+              h.createQuery(
+                      "SELECT correlation_id AS corr, created_at AS at, id FROM <prefix>jobs WHERE id IN (<ids>)"
+                          + " AND correlation_id IS NOT NULL")
+                  .bindList("ids", ids)
+                  .mapToMap()
+                  .list();
+          if (!listed.isEmpty()) {
+            PreparedBatch delete =
+                h.prepareBatch(
+                    "DELETE FROM <prefix>job_correlations WHERE correlation_id = :corr AND created_at = :at AND id = :id");
+            listed.forEach(row -> delete.bindMap(row).add());
+            delete.execute();
+          }
           return h.createUpdate(
                   "DELETE FROM <prefix>jobs WHERE id IN (<ids>) AND finished_at < :cut AND status IN (<statuses>)")
               .bindList("ids", ids)

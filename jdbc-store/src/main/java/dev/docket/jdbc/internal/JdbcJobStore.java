@@ -312,6 +312,7 @@ public final class JdbcJobStore implements JobStore {
     if (claimed.isEmpty()) {
       return insertAllAndClaimIn(h, List.of(j), by, claim);
     }
+    listCorrelationsH2(h, List.of(j));
     return new InsertedAndClaimed(List.of(new InsertResult(asStored(j), true)), List.of(claimed.get()));
   }
 
@@ -654,6 +655,7 @@ public final class JdbcJobStore implements JobStore {
     if (fresh.isEmpty()) {
       return Set.of();
     }
+    listCorrelationsH2(h, fresh);
     List<NewJob> plain = hold == null ? fresh : fresh.stream().filter(j -> !hold.ids().contains(j.id())).toList();
     if (plain.size() < fresh.size()) {
       insertHeldH2(h, fresh.stream().filter(j -> hold.ids().contains(j.id())).toList(), by, hold);
@@ -692,6 +694,28 @@ public final class JdbcJobStore implements JobStore {
     Set<JobId> inserted = new HashSet<>();
     fresh.forEach(j -> inserted.add(j.id()));
     return inserted;
+  }
+
+  /**
+   * H2 (V009): the correlation listing's rows of new jobs that have a correlation id, in the
+   * transaction that inserts the jobs (H2 has no partial index: {@code job_correlations} holds
+   * only the jobs that have one).
+   */
+  private static void listCorrelationsH2(Handle h, List<NewJob> jobs) {
+    PreparedBatch batch = null;
+    for (NewJob j : jobs) {
+      if (j.correlationId().isPresent()) {
+        if (batch == null) {
+          batch =
+              h.prepareBatch(
+                  "INSERT INTO <prefix>job_correlations (correlation_id, created_at, id) VALUES (:corr, :createdAt, :id)");
+        }
+        batch.bind("corr", j.correlationId().get()).bind("createdAt", ts(j.createdAt())).bind("id", j.id().value()).add();
+      }
+    }
+    if (batch != null) {
+      batch.execute();
+    }
   }
 
   /**
@@ -892,15 +916,18 @@ public final class JdbcJobStore implements JobStore {
   @Override
   public Page<Job> list(JobFilter filter, Optional<Cursor> after, int limit) {
     // PostgreSQL: the order and the owner and correlation filters come from job_listing (V007),
-    // the row's state from jobs; H2 reads its listing indexes on jobs
+    // the row's state from jobs. H2 reads its listing indexes on jobs, and a correlation id's jobs
+    // in order from job_correlations (V009)
     boolean pg = db.dialect() instanceof Dialect.Postgres;
-    String l = pg ? "l." : "";
-    String j = pg ? "j." : "";
+    boolean h2Correlated = !pg && filter.correlationId().isPresent();
+    boolean joined = pg || h2Correlated;
+    String l = joined ? "l." : "";
+    String j = joined ? "j." : "";
     StringBuilder sql =
         new StringBuilder(
-            pg
-                ? "SELECT " + QUALIFIED_COLUMNS + " FROM <prefix>job_listing l JOIN <prefix>jobs j ON j.id = l.id"
-                    + " WHERE 1 = 1"
+            joined
+                ? "SELECT " + QUALIFIED_COLUMNS + " FROM <prefix>" + (pg ? "job_listing" : "job_correlations")
+                    + " l JOIN <prefix>jobs j ON j.id = l.id WHERE 1 = 1"
                 : "SELECT " + COLUMNS + " FROM <prefix>jobs WHERE 1 = 1");
     Map<String, Object> binds = new HashMap<>();
     if (!filter.statuses().isEmpty()) {
@@ -909,14 +936,17 @@ public final class JdbcJobStore implements JobStore {
     filter.queue().ifPresent(q -> { sql.append(" AND ").append(j).append("queue = :queue"); binds.put("queue", q); });
     filter.function().ifPresent(f -> { sql.append(" AND ").append(j).append("function_name = :fn"); binds.put("fn", f); });
     filter.correlationId().ifPresent(c -> { sql.append(" AND ").append(l).append("correlation_id = :corr"); binds.put("corr", c); });
-    filter.owner().ifPresent(o -> { sql.append(" AND ").append(l).append("owner_id = :owner"); binds.put("owner", o); });
+    filter.owner().ifPresent(o -> { sql.append(" AND ").append(pg ? l : j).append("owner_id = :owner"); binds.put("owner", o); });
     after.ifPresent(
         c -> {
           sql.append(" AND (" + l + "created_at < :cAt OR (" + l + "created_at = :cAt AND " + l + "id < :cId))");
           binds.put("cAt", ts(c.createdAt()));
           binds.put("cId", c.id());
         });
-    sql.append(" ORDER BY " + l + "created_at DESC, " + l + "id DESC LIMIT :limit");
+    // H2 reads an index in its order only when the ORDER BY names its leading column, even one the
+    // WHERE fixes: the correlation id's or the owner's listing index
+    String lead = pg ? "" : h2Correlated ? "l.correlation_id, " : filter.owner().isPresent() ? "owner_id, " : "";
+    sql.append(" ORDER BY " + lead + l + "created_at DESC, " + l + "id DESC LIMIT :limit");
     List<Job> rows =
         db.read(
             h -> {

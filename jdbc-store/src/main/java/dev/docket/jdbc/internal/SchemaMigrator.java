@@ -35,7 +35,7 @@ public final class SchemaMigrator {
   /** Every migration, in order; the same list exists for each dialect (a test checks it). */
   public static final List<String> MIGRATIONS = List.of("V001__create_jobs.sql", "V002__create_approvals.sql", "V003__create_tasks.sql", "V004__admin.sql", "V005__drop_jobs_running.sql",
       "V006__implicit_history.sql", "V007__job_listing.sql",
-      "V008__h2_state_keys.sql");
+      "V008__h2_state_keys.sql", "V009__h2_one_state_index.sql");
 
   private static final Pattern VERSION = Pattern.compile("V(\\d+)__.*\\.sql");
   private static final Map<String, ReentrantLock> H2_LOCKS = new ConcurrentHashMap<>();
@@ -162,22 +162,30 @@ public final class SchemaMigrator {
       }
       // the newest migrations' objects: an external schema a version behind fails here, not on a write
       requireColumn(md, "history_implicit", "V006__implicit_history.sql");
-      if (dialect instanceof Dialect.H2) { // V008 (H2 only; on PostgreSQL it changes nothing)
-        requireColumn(md, "ready_queue", "V008__h2_state_keys.sql");
+      if (dialect instanceof Dialect.H2) { // V009 (H2 only; on PostgreSQL it changes nothing)
+        requireColumn(md, "state_key", "V009__h2_one_state_index.sql");
+        requireTable(md, "job_correlations", "V009__h2_one_state_index.sql");
       }
       // V007 (PostgreSQL only; on H2 it changes nothing): lists read the listing table
       if (dialect instanceof Dialect.Postgres) {
-        try (ResultSet rs = md.getTables(null, null, prefix + "job_listing", null)) {
-          if (!rs.next()) {
-            throw new StoreException(
-                "table " + prefix + "job_listing is missing: apply Docket's migration V007__job_listing.sql"
-                    + " (docs/migrations.md)");
-          }
-        }
+        requireTable(md, "job_listing", "V007__job_listing.sql");
       }
     } catch (SQLException e) {
       throw new StoreException("cannot inspect the schema: " + e.getMessage(), e);
     }
+  }
+
+  /** Fails naming {@code migration} when there is no table {@code prefix + table} (any case). */
+  private void requireTable(DatabaseMetaData md, String table, String migration) throws SQLException {
+    for (String name : List.of(prefix + table, (prefix + table).toUpperCase(java.util.Locale.ROOT))) {
+      try (ResultSet rs = md.getTables(null, null, name, null)) {
+        if (rs.next()) {
+          return;
+        }
+      }
+    }
+    throw new StoreException(
+        "table " + prefix + table + " is missing: apply Docket's migration " + migration + " (docs/migrations.md)");
   }
 
   /** Fails naming {@code migration} when the jobs table has no column {@code column} (any case). */

@@ -1,0 +1,4 @@
+-- Docket schema v9 (PostgreSQL): nothing to change. On H2 this version puts every state's set on one
+-- index and moves the correlation listing to a table of jobs that have a correlation id; PostgreSQL's
+-- partial indexes hold only their state's rows already, and its listing (V007) skips jobs without
+-- a correlation id.

@@ -127,47 +127,38 @@ class SchemaMigratorTest {
 
   @Test
   void externallyManagedSchemaWithoutV006IsRefusedWithTheMigrationToApply() throws Exception {
-    try (HikariDataSource pool = H2.pool(dir)) {
-      JdbcStore.create(pool).close();
-      try (java.sql.Connection c = pool.getConnection();
-          java.sql.Statement s = c.createStatement()) {
-        s.execute("ALTER TABLE docket_jobs DROP COLUMN history_implicit");
-      }
-      assertThatThrownBy(() -> JdbcStore.builder(pool).schemaMode(SchemaMode.EXTERNAL).build())
-          .isInstanceOf(StoreException.class)
-          .hasMessageContaining("history_implicit")
-          .hasMessageContaining("V006__implicit_history.sql");
-    }
+    assertExternalSchemaRefused(
+        List.of("ALTER TABLE docket_jobs DROP COLUMN history_implicit"), "history_implicit", "V006__implicit_history.sql");
   }
 
   @Test
   void externallyManagedH2SchemaWithoutV009IsRefusedWithTheMigrationToApply() throws Exception {
-    try (HikariDataSource pool = H2.pool(dir)) {
-      JdbcStore.create(pool).close();
-      try (java.sql.Connection c = pool.getConnection();
-          java.sql.Statement s = c.createStatement()) {
-        s.execute("DROP INDEX docket_jobs_state");
-        s.execute("ALTER TABLE docket_jobs DROP COLUMN state_key");
-      }
-      assertThatThrownBy(() -> JdbcStore.builder(pool).schemaMode(SchemaMode.EXTERNAL).build())
-          .isInstanceOf(StoreException.class)
-          .hasMessageContaining("state_key")
-          .hasMessageContaining("V009__h2_one_state_index.sql");
-    }
+    assertExternalSchemaRefused(
+        List.of("DROP INDEX docket_jobs_state", "ALTER TABLE docket_jobs DROP COLUMN state_key"),
+        "state_key",
+        "V009__h2_one_state_index.sql");
   }
 
   @Test
   void externallyManagedH2SchemaWithoutTheCorrelationListingIsRefusedWithTheMigrationToApply() throws Exception {
+    assertExternalSchemaRefused(
+        List.of("DROP TABLE docket_job_correlations"), "docket_job_correlations", "V009__h2_one_state_index.sql");
+  }
+
+  /** A complete H2 schema less what {@code statements} drop is refused, the error naming {@code missing} and the file. */
+  private void assertExternalSchemaRefused(List<String> statements, String missing, String migration) throws Exception {
     try (HikariDataSource pool = H2.pool(dir)) {
       JdbcStore.create(pool).close();
       try (java.sql.Connection c = pool.getConnection();
           java.sql.Statement s = c.createStatement()) {
-        s.execute("DROP TABLE docket_job_correlations");
+        for (String sql : statements) {
+          s.execute(sql);
+        }
       }
       assertThatThrownBy(() -> JdbcStore.builder(pool).schemaMode(SchemaMode.EXTERNAL).build())
           .isInstanceOf(StoreException.class)
-          .hasMessageContaining("docket_job_correlations")
-          .hasMessageContaining("V009__h2_one_state_index.sql");
+          .hasMessageContaining(missing)
+          .hasMessageContaining(migration);
     }
   }
 

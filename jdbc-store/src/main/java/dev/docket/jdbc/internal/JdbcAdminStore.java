@@ -106,12 +106,14 @@ public final class JdbcAdminStore implements AdminStore {
               .execute();
           h.createUpdate("DELETE FROM <prefix>approvals WHERE job_id IN (<ids>)").bindList("ids", ids).execute();
           h.createUpdate("DELETE FROM <prefix>job_events WHERE job_id IN (<ids>)").bindList("ids", ids).execute();
-          // the correlation listing's rows (V009), each found on its index by the job's keys
+          // the correlation listing's rows (V009) of the jobs deleted below, each found on its index by the job's keys
           List<Map<String, Object>> listed =
               h.createQuery(
                       "SELECT correlation_id AS corr, created_at AS at, id FROM <prefix>jobs WHERE id IN (<ids>)"
-                          + " AND correlation_id IS NOT NULL")
+                          + " AND correlation_id IS NOT NULL AND finished_at < :cut AND status IN (<statuses>)")
                   .bindList("ids", ids)
+                  .bind("cut", ts(finishedBefore))
+                  .bindList("statuses", names)
                   .mapToMap()
                   .list();
           if (!listed.isEmpty()) {

@@ -39,7 +39,7 @@ class H2StateIndexMigrationTest {
   @Test
   void jobsWrittenUnderV8AreClaimedPromotedAndListedAfterV009() throws Exception {
     try (HikariDataSource pool = H2.pool(dir)) {
-      applyUpToV8(pool);
+      new SchemaMigrator(pool, new Dialect.H2(), "docket_").migrate(8); // the schema as v8 left it
       try (Connection c = pool.getConnection();
           Statement s = c.createStatement()) {
         String insert =
@@ -53,7 +53,7 @@ class H2StateIndexMigrationTest {
       }
 
       try (JdbcStore store = JdbcStore.builder(pool).build()) {
-        assertThat(versions(pool)).endsWith(8, 9);
+        assertThat(versions(pool)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
         assertThat(columns(pool)).contains("STATE_KEY", "STATE_PRIORITY", "STATE_AT")
             .doesNotContain("READY_QUEUE", "TIMER_KIND", "TIMER_AT");
         assertThat(indexes(pool)).contains("DOCKET_JOBS_STATE", "DOCKET_JOB_CORRELATIONS_NEWEST")
@@ -79,29 +79,6 @@ class H2StateIndexMigrationTest {
         store.jobs().insertAll(List.of(aJob().id("done").correlationId("order-3").createdAt(T0.plusSeconds(4)).build()), "test");
         assertThat(ids(store, JobFilter.all().correlationId("order-2"))).isEmpty();
         assertThat(ids(store, JobFilter.all().correlationId("order-3"))).containsExactly("done");
-      }
-    }
-  }
-
-  /** The schema as v8 left it: migrations V001 to V008 and their versions. */
-  private static void applyUpToV8(HikariDataSource pool) throws Exception {
-    SchemaMigrator m = new SchemaMigrator(pool, new Dialect.H2(), "docket_");
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE docket_schema_version (version INTEGER PRIMARY KEY, description VARCHAR(200) NOT NULL,"
-          + " applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL)");
-      for (String file : SchemaMigrator.MIGRATIONS) {
-        int v = Integer.parseInt(file.substring(1, 4));
-        if (v > 8) {
-          break;
-        }
-        for (String stmt : m.script(file).split(";\\s*\\n")) {
-          String sql = stmt.lines().filter(l -> !l.strip().startsWith("--")).reduce("", (a, b) -> a + "\n" + b).strip();
-          if (!sql.isEmpty()) {
-            s.execute(sql.endsWith(";") ? sql.substring(0, sql.length() - 1) : sql);
-          }
-        }
-        s.execute("INSERT INTO docket_schema_version VALUES (" + v + ", '" + file + "', CURRENT_TIMESTAMP)");
       }
     }
   }

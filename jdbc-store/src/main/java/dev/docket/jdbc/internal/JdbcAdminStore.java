@@ -86,19 +86,22 @@ public final class JdbcAdminStore implements AdminStore {
     }
     return db.write(
         h -> {
-          List<String> ids =
+          // the doomed jobs, with the keys of their correlation listing rows (V009)
+          List<Map<String, Object>> doomed =
               h.createQuery(
-                      "SELECT id FROM <prefix>jobs WHERE " + db.dialect().in(FINISHED)
-                          + " AND " + db.dialect().timeOf(FINISHED) + " < :cut AND status IN (<statuses>)"
+                      "SELECT id, correlation_id AS corr, created_at AS at FROM <prefix>jobs WHERE "
+                          + db.dialect().in(FINISHED) + " AND " + db.dialect().timeOf(FINISHED)
+                          + " < :cut AND status IN (<statuses>)"
                           + " ORDER BY " + db.dialect().inTimeOrder(FINISHED) + " LIMIT :limit")
                   .bind("cut", ts(finishedBefore))
                   .bindList("statuses", names)
                   .bind("limit", limit)
-                  .mapTo(String.class)
+                  .mapToMap()
                   .list();
-          if (ids.isEmpty()) {
+          if (doomed.isEmpty()) {
             return 0;
           }
+          List<String> ids = doomed.stream().map(row -> (String) row.get("id")).toList();
           h.createUpdate(
                   "DELETE FROM <prefix>approval_approvers WHERE request_id IN"
                       + " (SELECT id FROM <prefix>approvals WHERE job_id IN (<ids>))")
@@ -106,17 +109,8 @@ public final class JdbcAdminStore implements AdminStore {
               .execute();
           h.createUpdate("DELETE FROM <prefix>approvals WHERE job_id IN (<ids>)").bindList("ids", ids).execute();
           h.createUpdate("DELETE FROM <prefix>job_events WHERE job_id IN (<ids>)").bindList("ids", ids).execute();
-          // the correlation listing's rows (V009) of the jobs deleted below, each found on its index by the job's keys
-          List<Map<String, Object>> listed =
-              h.createQuery(
-                      "SELECT correlation_id AS corr, created_at AS at, id FROM <prefix>jobs WHERE id IN (<ids>)"
-                          + " AND correlation_id IS NOT NULL AND finished_at < :cut AND status IN (<statuses>)")
-                  .bindList("ids", ids)
-                  .bind("cut", ts(finishedBefore))
-                  .bindList("statuses", names)
-                  .mapToMap()
-                  .list();
-          if (!listed.isEmpty()) {
+          List<Map<String, Object>> listed = doomed.stream().filter(row -> row.get("corr") != null).toList();
+          if (!listed.isEmpty()) { // each row found on its index by the job's keys
             PreparedBatch delete =
                 h.prepareBatch(
                     "DELETE FROM <prefix>job_correlations WHERE correlation_id = :corr AND created_at = :at AND id = :id");

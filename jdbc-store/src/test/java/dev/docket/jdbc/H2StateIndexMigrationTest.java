@@ -53,7 +53,7 @@ class H2StateIndexMigrationTest {
       }
 
       try (JdbcStore store = JdbcStore.builder(pool).build()) {
-        assertThat(versions(pool)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(versions(pool)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         assertThat(columns(pool)).contains("STATE_KEY", "STATE_PRIORITY", "STATE_AT")
             .doesNotContain("READY_QUEUE", "TIMER_KIND", "TIMER_AT");
         assertThat(indexes(pool)).contains("DOCKET_JOBS_STATE", "DOCKET_JOB_CORRELATIONS_NEWEST")

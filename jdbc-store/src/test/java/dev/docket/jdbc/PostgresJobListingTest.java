@@ -8,6 +8,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.Job;
 import dev.docket.JobFilter;
 import dev.docket.JobStatus;
+import dev.docket.jdbc.internal.Dialect;
+import dev.docket.jdbc.internal.SchemaMigrator;
 import dev.docket.spi.StoreException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,10 +24,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL keeps the listing order in the insert-only {@code job_listing} table (schema v7),
- * which triggers on the jobs table keep whole whoever writes: rows another writer inserts (an
- * older node during a rolling upgrade, a script, one with another search_path) are listed, and a
- * deleted or truncated job leaves the listing with its row. The migration lists the jobs that were there before it.
+ * PostgreSQL keeps the listing order in tables of its own, which triggers on the jobs table keep
+ * whole whoever writes (schema v7; since v10 one {@code job_batches} row per inserting
+ * statement's (created_at, owner) group, and a {@code job_correlations} row per job that has a
+ * correlation id): rows another writer inserts (a script, one with another search_path) are
+ * listed, and a deleted or truncated job leaves the listing. The migrations list the jobs that
+ * were there before them.
  */
 @RequiresPostgres
 class PostgresJobListingTest {
@@ -78,7 +82,7 @@ class PostgresJobListingTest {
       assertThat(ids(store, JobFilter.all())).containsExactly("b", "a");
       assertThat(store.admin().purge(T0.plusSeconds(1), Set.of(JobStatus.SUCCEEDED), 100)).isEqualTo(1);
       assertThat(ids(store, JobFilter.all())).containsExactly("a");
-      assertThat(listingRows()).containsExactly("a");
+      assertThat(listingRows()).containsExactly("a", "correlated a");
 
       sql("TRUNCATE " + p + "jobs");
       assertThat(listingRows()).isEmpty();
@@ -86,24 +90,9 @@ class PostgresJobListingTest {
   }
 
   @Test
-  void theMigrationListsTheJobsThatWereThereBeforeIt() throws Exception {
-    JdbcStore.builder(pool).tablePrefix(p).build().close();
-    // back to schema v6: no listing table, the listing indexes on the jobs table
-    sql("DROP TABLE " + p + "job_listing");
-    sql("DROP TRIGGER " + p + "job_listing_add ON " + p + "jobs");
-    sql("DROP TRIGGER " + p + "job_listing_remove ON " + p + "jobs");
-    sql("DROP TRIGGER " + p + "job_listing_clear ON " + p + "jobs");
-    for (String f : List.of("add", "remove", "clear")) {
-      sql("DROP FUNCTION " + p + "job_listing_" + f + "()");
-    }
-    sql("CREATE INDEX " + p + "jobs_newest ON " + p + "jobs (created_at DESC, id DESC)");
-    sql("CREATE INDEX " + p + "jobs_owner_newest ON " + p + "jobs (owner_id, created_at DESC, id DESC)");
-    sql("CREATE INDEX " + p + "jobs_correlation ON " + p + "jobs (correlation_id, created_at DESC, id DESC)"
-        + " WHERE correlation_id IS NOT NULL");
-    sql("DROP INDEX " + p + "jobs_waiting");
-    sql("CREATE INDEX " + p + "jobs_waiting ON " + p + "jobs (queue, status, owner_id)"
-        + " WHERE status IN ('SCHEDULED', 'RUNNING', 'AWAITING_APPROVAL')");
-    sql("DELETE FROM " + p + "schema_version WHERE version >= 7");
+  void theMigrationsListTheJobsThatWereThereBeforeThem() throws Exception {
+    // schema v6: no listing tables, the listing indexes on the jobs table
+    new SchemaMigrator(pool, new Dialect.Postgres(), p).migrate(6);
     sql("INSERT INTO " + p + "jobs (id, function_name, queue, status, priority, args, attempts, max_attempts,"
         + " owner_id, created_at, scheduled_at) SELECT 'old-' || g, 'noop', 'default', 'QUEUED', 0, '{}', 0, 3,"
         + " 'alice', TIMESTAMPTZ '" + T0 + "' + g * INTERVAL '1 second', TIMESTAMPTZ '" + T0 + "'"
@@ -118,14 +107,124 @@ class PostgresJobListingTest {
     assertThat(indexes()).doesNotContain(p + "jobs_newest", p + "jobs_owner_newest", p + "jobs_correlation");
   }
 
+  /**
+   * V010 on a database that v9 listed one row per job (job_listing): each (created_at, owner)
+   * group becomes one batch row, the correlated jobs get their rows, job_listing and its trigger
+   * functions are gone, and the lists are what they were.
+   */
+  @Test
+  void v010ListsWhatV9Listed() throws Exception {
+    new SchemaMigrator(pool, new Dialect.Postgres(), p).migrate(9);
+    String insert = "INSERT INTO " + p + "jobs (id, function_name, queue, status, priority, args, attempts,"
+        + " max_attempts, correlation_id, owner_id, created_at, scheduled_at) VALUES ";
+    String row = "('%s', 'noop', 'default', 'QUEUED', 0, '{}', 0, 3, %s, '%s', TIMESTAMPTZ '%s', TIMESTAMPTZ '" + T0 + "')";
+    sql(insert + String.format(row, "a1", "'order-1'", "alice", T0) + ", " + String.format(row, "a3", "NULL", "alice", T0)
+        + ", " + String.format(row, "b2", "'order-1'", "bob", T0) + ", " + String.format(row, "a2", "NULL", "alice", T0));
+    sql(insert + String.format(row, "a4", "'order-2'", "alice", T0.plusSeconds(1)));
+    assertThat(strings("SELECT COUNT(*) FROM " + p + "job_listing")).containsExactly("5");
+
+    try (JdbcStore store = JdbcStore.builder(pool).tablePrefix(p).build()) {
+      assertThat(strings("SELECT MAX(version) FROM " + p + "schema_version")).containsExactly("10");
+      assertThat(strings("SELECT owner_id || ' ' || array_length(ids, 1) FROM " + p + "job_batches ORDER BY 1"))
+          .containsExactly("alice 1", "alice 3", "bob 1");
+      assertThat(ids(store, JobFilter.all())).containsExactly("a4", "b2", "a3", "a2", "a1");
+      assertThat(ids(store, JobFilter.all().owner("alice"))).containsExactly("a4", "a3", "a2", "a1");
+      assertThat(ids(store, JobFilter.all().owner("bob"))).containsExactly("b2");
+      assertThat(ids(store, JobFilter.all().correlationId("order-1"))).containsExactly("b2", "a1");
+      assertThat(ids(store, JobFilter.all().correlationId("order-1").owner("alice"))).containsExactly("a1");
+      assertThat(ids(store, JobFilter.all().correlationId("order-2"))).containsExactly("a4");
+    }
+    assertThat(strings("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename = '" + p + "job_listing'")).isEmpty();
+    assertThat(strings("SELECT proname FROM pg_proc WHERE pronamespace = current_schema()::regnamespace AND proname LIKE '"
+            + p.replace("_", "\\_") + "%' ORDER BY 1"))
+        .containsExactly(p + "job_listing_add", p + "job_listing_clear", p + "job_listing_remove");
+  }
+
+  /**
+   * The jobs one statement inserts at one instant for one owner share a batch row; lists read them
+   * in id order across pages and among other owners' jobs of the same instant, and deleting them
+   * takes their ids out of the row, then the row. An id used again after its job was deleted is
+   * listed once, at its new job's place.
+   */
+  @Test
+  void aStatementsJobsShareOneBatchRowThatDeletesEmpty() throws Exception {
+    try (JdbcStore store = JdbcStore.builder(pool).tablePrefix(p).build()) {
+      List<dev.docket.spi.NewJob> batch = new ArrayList<>();
+      for (String id : List.of("e", "a", "c", "b", "d")) {
+        batch.add(aJob().id(id).owner("alice").createdAt(T0).build());
+      }
+      store.jobs().insertAll(batch, "test");
+      store.jobs().insertAll(List.of(aJob().id("bb").owner("bob").createdAt(T0).build()), "test");
+      store.jobs().insertAll(List.of(aJob().id("later").owner("alice").createdAt(T0.plusSeconds(1)).build()), "test");
+      assertThat(batchRows()).containsExactly("alice " + T0 + " {a,b,c,d,e}", "alice " + T0.plusSeconds(1) + " {later}", "bob " + T0 + " {bb}");
+
+      assertThat(ids(store, JobFilter.all())).containsExactly("later", "e", "d", "c", "bb", "b", "a");
+      assertThat(ids(store, JobFilter.all().owner("alice"))).containsExactly("later", "e", "d", "c", "b", "a");
+      assertThat(ids(store, JobFilter.all().status(JobStatus.QUEUED).owner("bob"))).containsExactly("bb");
+
+      sql("DELETE FROM " + p + "jobs WHERE id IN ('a', 'd', 'bb')");
+      assertThat(batchRows()).containsExactly("alice " + T0 + " {b,c,e}", "alice " + T0.plusSeconds(1) + " {later}");
+      assertThat(ids(store, JobFilter.all())).containsExactly("later", "e", "c", "b");
+
+      // the id comes back at the same instant: one listing entry, the new job's
+      store.jobs().insertAll(List.of(aJob().id("a").owner("carol").createdAt(T0).build()), "test");
+      assertThat(ids(store, JobFilter.all())).containsExactly("later", "e", "c", "b", "a");
+      assertThat(ids(store, JobFilter.all().owner("alice"))).containsExactly("later", "e", "c", "b");
+
+      sql("DELETE FROM " + p + "jobs WHERE id IN ('b', 'c', 'e')");
+      assertThat(batchRows()).containsExactly("alice " + T0.plusSeconds(1) + " {later}", "carol " + T0 + " {a}");
+    }
+  }
+
+  /**
+   * Two transactions that delete different jobs of one batch row at the same time: the second
+   * waits for the row, then takes its own id out of the row as the first left it; neither id
+   * stays listed.
+   */
+  @Test
+  void concurrentDeletesOfOneBatchRowsJobsBothLeaveIt() throws Exception {
+    try (JdbcStore store = JdbcStore.builder(pool).tablePrefix(p).build()) {
+      store.jobs().insertAll(
+          List.of(aJob().id("x").createdAt(T0).build(), aJob().id("y").createdAt(T0).build(), aJob().id("z").createdAt(T0).build()),
+          "test");
+      try (Connection first = pool.getConnection();
+          Connection second = pool.getConnection()) {
+        first.setAutoCommit(false);
+        second.setAutoCommit(false);
+        try (Statement s = first.createStatement()) {
+          s.execute("DELETE FROM " + p + "jobs WHERE id = 'x'");
+        }
+        java.util.concurrent.CompletableFuture<Void> other =
+            java.util.concurrent.CompletableFuture.runAsync(
+                () -> {
+                  try (Statement s = second.createStatement()) {
+                    s.execute("DELETE FROM " + p + "jobs WHERE id = 'y'");
+                    second.commit();
+                  } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+        // the second delete's trigger waits on the batch row the first one updated
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> !strings("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE"
+                + " 'DELETE FROM " + p + "jobs%'").isEmpty());
+        first.commit();
+        other.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      assertThat(batchRows()).containsExactly("alice " + T0 + " {z}");
+      assertThat(ids(store, JobFilter.all())).containsExactly("z");
+    }
+  }
+
   @Test
   void anExternallyManagedSchemaWithoutTheListingIsRefusedWithTheMigrationToApply() throws Exception {
     JdbcStore.builder(pool).tablePrefix(p).build().close();
-    sql("DROP TABLE " + p + "job_listing CASCADE");
+    sql("DROP TABLE " + p + "job_batches CASCADE");
     assertThatThrownBy(() -> JdbcStore.builder(pool).tablePrefix(p).schemaMode(SchemaMode.EXTERNAL).build())
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining(p + "job_listing")
-        .hasMessageContaining("V007__job_listing.sql");
+        .hasMessageContaining(p + "job_batches")
+        .hasMessageContaining("V010__pg_batch_listing.sql");
   }
 
   private static List<String> ids(JdbcStore store, JobFilter filter) {
@@ -147,8 +246,16 @@ class PostgresJobListingTest {
     }
   }
 
+  /** Every listing row: the batch rows' ids, and "correlated <id>" for each correlation row. */
   private List<String> listingRows() throws Exception {
-    return strings("SELECT id FROM " + p + "job_listing ORDER BY id");
+    return strings("SELECT x FROM " + p + "job_batches, unnest(ids) AS x UNION ALL SELECT 'correlated ' || id FROM "
+        + p + "job_correlations ORDER BY 1");
+  }
+
+  /** "owner created_at {ids, sorted}" per batch row. */
+  private List<String> batchRows() throws Exception {
+    return strings("SELECT owner_id || ' ' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || ' '"
+        + " || ARRAY(SELECT x FROM unnest(ids) AS x ORDER BY x)::text FROM " + p + "job_batches ORDER BY 1");
   }
 
   private List<String> indexes() throws Exception {

@@ -53,7 +53,12 @@ class QueryPlanTest {
           + " SELECT 'run-' || g, 'noop', 'default', 'RUNNING', 0, '{}', 1, 3, 'user-1', now(), now(), now(), 'n1',"
           + " 'tok', now() + g * interval '1 second' FROM generate_series(1, 500) g");
       s.execute("VACUUM ANALYZE " + p + "jobs");
-      s.execute("VACUUM ANALYZE " + p + "job_listing");
+      s.execute("INSERT INTO " + p + "jobs (id, function_name, queue, status, priority, args, attempts, max_attempts,"
+          + " correlation_id, owner_id, created_at, scheduled_at, finished_at) SELECT 'corr-' || g, 'noop', 'default',"
+          + " 'SUCCEEDED', 0, '{}', 1, 3, 'c-' || (g % 7), 'user-1', now() - interval '1 day', now(), now()"
+          + " FROM generate_series(1, 10000) g");
+      s.execute("VACUUM ANALYZE " + p + "job_batches");
+      s.execute("VACUUM ANALYZE " + p + "job_correlations");
     }
   }
 
@@ -112,46 +117,64 @@ class QueryPlanTest {
     assertThat(plan).doesNotContain("Seq Scan");
   }
 
-  /** Lists read the insert-only listing table in order and fetch each listed job by its id. */
+  /**
+   * Lists read the listing tables in order (V010): the newest batch rows from an index, their ids
+   * unnested and sorted within each row only (an incremental sort: the rows come in created_at
+   * order), and each listed job by its id. The shapes are those of JdbcJobStore.list.
+   */
   @Test
   void listsReadTheNewestPageFromAnIndex() throws Exception {
-    String list = "SELECT j.id, j.status FROM " + p + "job_listing l JOIN " + p + "jobs j ON j.id = l.id";
-    assertThat(plan(list + " ORDER BY l.created_at DESC, l.id DESC LIMIT 51"))
-        .contains(p + "job_listing_newest")
-        .contains(p + "jobs_pkey")
+    String list = "SELECT j.id, j.status FROM " + p + "job_batches b CROSS JOIN LATERAL unnest(b.ids) AS l(id)"
+        + " JOIN " + p + "jobs j ON j.id = l.id";
+    for (String where : List.of("", " AND b.owner_id = 'user-7'",
+        " AND b.created_at <= now() - interval '2 hours' AND (b.created_at < now() - interval '2 hours' OR l.id < 'done-5')")) {
+      assertThat(plan(list + " WHERE 1 = 1" + where + " ORDER BY b.created_at DESC, l.id DESC LIMIT 51"))
+          .as(where)
+          .contains(p + (where.contains("owner") ? "job_batches_owner_newest" : "job_batches_newest"))
+          .contains(p + "jobs_pkey")
+          .contains("Incremental Sort")
+          .doesNotContain("Seq Scan")
+          .doesNotContainPattern("(->  |^)Sort \\(");
+    }
+    assertThat(plan("SELECT j.id, j.status FROM " + p + "job_correlations l JOIN " + p + "jobs j ON j.id = l.id"
+            + " WHERE l.correlation_id = 'c-1' ORDER BY l.created_at DESC, l.id DESC LIMIT 51"))
+        .contains(p + "job_correlations_newest")
         .doesNotContain("Seq Scan")
         .doesNotContain("Sort");
-    assertThat(plan(list + " WHERE l.owner_id = 'user-7' ORDER BY l.created_at DESC, l.id DESC LIMIT 51"))
-        .contains(p + "job_listing_owner_newest")
-        .doesNotContain("Seq Scan");
-    assertThat(plan(list + " WHERE l.correlation_id = 'c-1' ORDER BY l.created_at DESC, l.id DESC LIMIT 51"))
-        .contains(p + "job_listing_correlation")
-        .doesNotContain("Seq Scan");
   }
 
   /**
-   * The listing trigger's delete (the plan auto_explain reports for the nested statement) finds
-   * the deleted job's listing row by index, not by reading the 1,101,000 listing rows.
+   * The listing trigger's statements (the plans auto_explain reports for the nested statements)
+   * find the deleted jobs' batch rows and correlation rows by index, not by reading the 1,101,000
+   * listing rows: for one job, and for a purge's thousand.
    */
   @Test
-  void deletingAJobFindsItsListingRowByIndex() throws Exception {
-    List<String> plans = new ArrayList<>();
-    try (Connection c = ds.getConnection();
-        Statement s = c.createStatement()) {
-      c.setAutoCommit(false);
-      s.execute("LOAD 'auto_explain'");
-      s.execute("SET auto_explain.log_min_duration = 0");
-      s.execute("SET auto_explain.log_nested_statements = on");
-      s.execute("SET auto_explain.log_level = notice");
-      s.execute("DELETE FROM " + p + "jobs WHERE id = 'done-5'");
-      for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
-        plans.add(w.getMessage());
+  void deletingJobsFindsTheirListingRowsByIndex() throws Exception {
+    for (String delete : List.of("id = 'corr-5'", "id LIKE 'done-1%' AND length(id) = 9")) {
+      List<String> plans = new ArrayList<>();
+      try (Connection c = ds.getConnection();
+          Statement s = c.createStatement()) {
+        c.setAutoCommit(false);
+        s.execute("LOAD 'auto_explain'");
+        s.execute("SET auto_explain.log_min_duration = 0");
+        s.execute("SET auto_explain.log_nested_statements = on");
+        s.execute("SET auto_explain.log_level = notice");
+        s.execute("DELETE FROM " + p + "jobs WHERE " + delete);
+        for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+          plans.add(w.getMessage());
+        }
+        c.rollback();
+        c.setAutoCommit(true);
       }
-      c.rollback();
-      c.setAutoCommit(true);
+      List<String> trigger = plans.stream().filter(m -> m.contains("removed")).toList();
+      System.out.println("---- the listing trigger's statements at DELETE ... WHERE " + delete + "\n" + String.join("\n", trigger));
+      assertThat(trigger).as(delete).hasSize(3);
+      assertThat(String.join("\n", trigger))
+          .as(delete)
+          .contains(p + "job_batches_owner_newest")
+          .contains(p + "job_correlations_newest")
+          .doesNotContain("Seq Scan on " + p + "job_batches")
+          .doesNotContain("Seq Scan on " + p + "job_correlations");
     }
-    String trigger = plans.stream().filter(m -> m.contains("USING removed")).findFirst().orElseThrow();
-    System.out.println("---- the listing trigger's delete\n" + trigger);
-    assertThat(trigger).contains(p + "job_listing_newest").doesNotContain("Seq Scan on " + p + "job_listing");
   }
 }

@@ -915,38 +915,45 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public Page<Job> list(JobFilter filter, Optional<Cursor> after, int limit) {
-    // PostgreSQL: the order and the owner and correlation filters come from job_listing (V007),
-    // the row's state from jobs. H2 reads its listing indexes on jobs, and a correlation id's jobs
-    // in order from job_correlations (V009)
+    // A correlation id's jobs come in order from job_correlations (H2 since V009, PostgreSQL
+    // since V010). Otherwise H2 reads its listing indexes on jobs, and PostgreSQL job_batches
+    // (V010): one row per inserting statement's (created_at, owner) group, its ids unnested and
+    // sorted within the row. The jobs' state comes from jobs
     boolean pg = db.dialect() instanceof Dialect.Postgres;
-    boolean h2Correlated = !pg && filter.correlationId().isPresent();
-    boolean joined = pg || h2Correlated;
-    String l = joined ? "l." : "";
+    boolean correlated = filter.correlationId().isPresent();
+    boolean batches = pg && !correlated;
+    boolean joined = pg || correlated;
+    String at = batches ? "b.created_at" : joined ? "l.created_at" : "created_at";
+    String id = joined ? "l.id" : "id";
     String j = joined ? "j." : "";
     StringBuilder sql =
         new StringBuilder(
-            joined
-                ? "SELECT " + QUALIFIED_COLUMNS + " FROM <prefix>" + (pg ? "job_listing" : "job_correlations")
-                    + " l JOIN <prefix>jobs j ON j.id = l.id WHERE 1 = 1"
-                : "SELECT " + COLUMNS + " FROM <prefix>jobs WHERE 1 = 1");
+            batches
+                ? "SELECT " + QUALIFIED_COLUMNS + " FROM <prefix>job_batches b CROSS JOIN LATERAL unnest(b.ids) AS l(id)"
+                    + " JOIN <prefix>jobs j ON j.id = l.id WHERE 1 = 1"
+                : correlated
+                    ? "SELECT " + QUALIFIED_COLUMNS + " FROM <prefix>job_correlations l JOIN <prefix>jobs j ON j.id = l.id"
+                        + " WHERE 1 = 1"
+                    : "SELECT " + COLUMNS + " FROM <prefix>jobs WHERE 1 = 1");
     Map<String, Object> binds = new HashMap<>();
     if (!filter.statuses().isEmpty()) {
       sql.append(" AND ").append(j).append("status IN (<statuses>)");
     }
     filter.queue().ifPresent(q -> { sql.append(" AND ").append(j).append("queue = :queue"); binds.put("queue", q); });
     filter.function().ifPresent(f -> { sql.append(" AND ").append(j).append("function_name = :fn"); binds.put("fn", f); });
-    filter.correlationId().ifPresent(c -> { sql.append(" AND ").append(l).append("correlation_id = :corr"); binds.put("corr", c); });
-    filter.owner().ifPresent(o -> { sql.append(" AND ").append(pg ? l : j).append("owner_id = :owner"); binds.put("owner", o); });
+    filter.correlationId().ifPresent(c -> { sql.append(" AND l.correlation_id = :corr"); binds.put("corr", c); });
+    filter.owner().ifPresent(o -> { sql.append(" AND ").append(batches ? "b." : j).append("owner_id = :owner"); binds.put("owner", o); });
     after.ifPresent(
         c -> {
-          sql.append(" AND (" + l + "created_at < :cAt OR (" + l + "created_at = :cAt AND " + l + "id < :cId))");
+          // the first conjunct bounds the index range; the second is the cursor's exact order
+          sql.append(" AND " + at + " <= :cAt AND (" + at + " < :cAt OR " + id + " < :cId)");
           binds.put("cAt", ts(c.createdAt()));
           binds.put("cId", c.id());
         });
     // H2 reads an index in its order only when the ORDER BY names its leading column, even one the
     // WHERE fixes: the correlation id's or the owner's listing index
-    String lead = pg ? "" : h2Correlated ? "l.correlation_id, " : filter.owner().isPresent() ? "owner_id, " : "";
-    sql.append(" ORDER BY " + lead + l + "created_at DESC, " + l + "id DESC LIMIT :limit");
+    String lead = pg ? "" : correlated ? "l.correlation_id, " : filter.owner().isPresent() ? "owner_id, " : "";
+    sql.append(" ORDER BY " + lead + at + " DESC, " + id + " DESC LIMIT :limit");
     List<Job> rows =
         db.read(
             h -> {

@@ -35,7 +35,7 @@ public final class SchemaMigrator {
   /** Every migration, in order; the same list exists for each dialect (a test checks it). */
   public static final List<String> MIGRATIONS = List.of("V001__create_jobs.sql", "V002__create_approvals.sql", "V003__create_tasks.sql", "V004__admin.sql", "V005__drop_jobs_running.sql",
       "V006__implicit_history.sql", "V007__job_listing.sql",
-      "V008__h2_state_keys.sql", "V009__h2_one_state_index.sql");
+      "V008__h2_state_keys.sql", "V009__h2_one_state_index.sql", "V010__pg_batch_listing.sql");
 
   private static final Pattern VERSION = Pattern.compile("V(\\d+)__.*\\.sql");
   private static final Map<String, ReentrantLock> H2_LOCKS = new ConcurrentHashMap<>();
@@ -174,9 +174,10 @@ public final class SchemaMigrator {
         requireColumn(md, "state_key", "V009__h2_one_state_index.sql");
         requireTable(md, "job_correlations", "V009__h2_one_state_index.sql");
       }
-      // V007 (PostgreSQL only; on H2 it changes nothing): lists read the listing table
+      // V010 (PostgreSQL only; on H2 it changes nothing): lists read these tables
       if (dialect instanceof Dialect.Postgres) {
-        requireTable(md, "job_listing", "V007__job_listing.sql");
+        requireTable(md, "job_batches", "V010__pg_batch_listing.sql");
+        requireTable(md, "job_correlations", "V010__pg_batch_listing.sql");
       }
     } catch (SQLException e) {
       throw new StoreException("cannot inspect the schema: " + e.getMessage(), e);

@@ -1,0 +1,3 @@
+-- Docket schema v10 (H2): nothing to change. On PostgreSQL this version keeps the listing as one
+-- row per inserting statement's jobs instead of one per job; H2 keeps its listing indexes on the
+-- jobs table (its updates rewrite only the index entries whose keys change).

@@ -102,8 +102,9 @@ class H2QueryPlanTest {
   void theListingOfACorrelationIdReadsItsOwnIndexInOrder() throws Exception {
     // the shape of JdbcJobStore.list with a correlation id (V009): the side table drives the join
     assertThat(plan("SELECT j.id FROM docket_job_correlations l JOIN docket_jobs j ON j.id = l.id"
-            + " WHERE 1 = 1 AND j.status IN ('QUEUED') AND l.correlation_id = 'c1'"
-            + " AND (l.created_at < CURRENT_TIMESTAMP OR (l.created_at = CURRENT_TIMESTAMP AND l.id < 'x'))"
+            + " WHERE 1 = 1 AND l.correlation_id = 'c1'"
+            + " AND l.created_at <= CURRENT_TIMESTAMP AND (l.created_at < CURRENT_TIMESTAMP OR l.id < 'x')"
+            + " AND j.status IN ('QUEUED')"
             + " ORDER BY l.correlation_id, l.created_at DESC, l.id DESC LIMIT 21"))
         .contains("DOCKET_JOB_CORRELATIONS_NEWEST")
         .contains("index sorted")
@@ -113,12 +114,14 @@ class H2QueryPlanTest {
   @Test
   void theListingsOfAllJobsAndOfAnOwnerReadTheirIndexesInOrder() throws Exception {
     // the shapes of JdbcJobStore.list without and with an owner
-    assertThat(plan("SELECT id FROM docket_jobs WHERE 1 = 1 AND status IN ('QUEUED')"
-            + " ORDER BY created_at DESC, id DESC LIMIT 21"))
-        .contains("DOCKET_JOBS_NEWEST")
-        .contains("index sorted");
-    assertThat(plan("SELECT id FROM docket_jobs WHERE 1 = 1 AND owner_id = 'alice'"
-            + " AND (created_at < CURRENT_TIMESTAMP OR (created_at = CURRENT_TIMESTAMP AND id < 'x'))"
+    String cursor = " AND created_at <= CURRENT_TIMESTAMP AND (created_at < CURRENT_TIMESTAMP OR id < 'x')";
+    for (String after : List.of("", cursor)) {
+      assertThat(plan("SELECT id FROM docket_jobs WHERE 1 = 1" + after + " AND status IN ('QUEUED')"
+              + " ORDER BY created_at DESC, id DESC LIMIT 21"))
+          .contains("DOCKET_JOBS_NEWEST")
+          .contains("index sorted");
+    }
+    assertThat(plan("SELECT id FROM docket_jobs WHERE 1 = 1" + cursor + " AND owner_id = 'alice'"
             + " ORDER BY owner_id, created_at DESC, id DESC LIMIT 21"))
         .contains("DOCKET_JOBS_OWNER_NEWEST")
         .contains("index sorted");

@@ -121,13 +121,22 @@ class PostgresJobListingTest {
     sql(insert + String.format(row, "a1", "'order-1'", "alice", T0) + ", " + String.format(row, "a3", "NULL", "alice", T0)
         + ", " + String.format(row, "b2", "'order-1'", "bob", T0) + ", " + String.format(row, "a2", "NULL", "alice", T0));
     sql(insert + String.format(row, "a4", "'order-2'", "alice", T0.plusSeconds(1)));
-    assertThat(strings("SELECT COUNT(*) FROM " + p + "job_listing")).containsExactly("5");
+    // 2,500 of one instant and owner, in rows of at most 1,000 after the migration
+    sql("INSERT INTO " + p + "jobs (id, function_name, queue, status, priority, args, attempts, max_attempts, owner_id,"
+        + " created_at, scheduled_at) SELECT 'c' || lpad(g::text, 4, '0'), 'noop', 'default', 'QUEUED', 0, '{}', 0, 3,"
+        + " 'carol', TIMESTAMPTZ '" + T0.minusSeconds(1) + "', TIMESTAMPTZ '" + T0 + "' FROM generate_series(1, 2500) g");
+    assertThat(strings("SELECT COUNT(*) FROM " + p + "job_listing")).containsExactly("2505");
 
     try (JdbcStore store = JdbcStore.builder(pool).tablePrefix(p).build()) {
       assertThat(strings("SELECT MAX(version) FROM " + p + "schema_version")).containsExactly("10");
       assertThat(strings("SELECT owner_id || ' ' || array_length(ids, 1) FROM " + p + "job_batches ORDER BY 1"))
-          .containsExactly("alice 1", "alice 3", "bob 1");
-      assertThat(ids(store, JobFilter.all())).containsExactly("a4", "b2", "a3", "a2", "a1");
+          .containsExactly("alice 1", "alice 3", "bob 1", "carol 1000", "carol 1000", "carol 500");
+      List<String> carol = new ArrayList<>();
+      for (int g = 2500; g >= 1; g--) {
+        carol.add(String.format("c%04d", g));
+      }
+      assertThat(ids(store, JobFilter.all().owner("carol"))).isEqualTo(carol);
+      assertThat(ids(store, JobFilter.all()).subList(0, 5)).containsExactly("a4", "b2", "a3", "a2", "a1");
       assertThat(ids(store, JobFilter.all().owner("alice"))).containsExactly("a4", "a3", "a2", "a1");
       assertThat(ids(store, JobFilter.all().owner("bob"))).containsExactly("b2");
       assertThat(ids(store, JobFilter.all().correlationId("order-1"))).containsExactly("b2", "a1");
@@ -173,6 +182,31 @@ class PostgresJobListingTest {
 
       sql("DELETE FROM " + p + "jobs WHERE id IN ('b', 'c', 'e')");
       assertThat(batchRows()).containsExactly("alice " + T0.plusSeconds(1) + " {later}", "carol " + T0 + " {a}");
+    }
+  }
+
+  /**
+   * A filter on the jobs' state reads the listing in windows (JdbcJobStore.listBatchesFiltered):
+   * five matches among 1,500 jobs of one submit (three batch rows, six windows at pages of two) come
+   * in order, each once, across the pages.
+   */
+  @Test
+  void aFilterOnTheJobsStateFindsSparseMatchesAcrossWindows() throws Exception {
+    try (JdbcStore store = JdbcStore.builder(pool).tablePrefix(p).build()) {
+      List<dev.docket.spi.NewJob> batch = new ArrayList<>();
+      for (int i = 0; i < 1_500; i++) {
+        batch.add(aJob().id(String.format("j%04d", i)).createdAt(T0).build());
+      }
+      store.jobs().insertAll(batch, "test");
+      assertThat(strings("SELECT array_length(ids, 1) FROM " + p + "job_batches ORDER BY 1")).containsExactly("500", "500", "500"); // explicit ids: statements of 500
+      sql("UPDATE " + p + "jobs SET status = 'SUCCEEDED', finished_at = TIMESTAMPTZ '" + T0 + "'"
+          + " WHERE id IN ('j0003', 'j0400', 'j0777', 'j1001', 'j1499')");
+      assertThat(ids(store, JobFilter.all().status(JobStatus.SUCCEEDED)))
+          .containsExactly("j1499", "j1001", "j0777", "j0400", "j0003");
+      assertThat(ids(store, JobFilter.all().status(JobStatus.SUCCEEDED).owner("alice")))
+          .containsExactly("j1499", "j1001", "j0777", "j0400", "j0003");
+      assertThat(ids(store, JobFilter.all().status(JobStatus.SUCCEEDED).owner("bob"))).isEmpty();
+      assertThat(ids(store, JobFilter.all().status(JobStatus.QUEUED))).hasSize(1_495).doesNotHaveDuplicates();
     }
   }
 

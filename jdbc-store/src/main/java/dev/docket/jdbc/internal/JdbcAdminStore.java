@@ -16,7 +16,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 /**
  * {@link AdminStore} on H2 or PostgreSQL. A purge batch is one short transaction; on PostgreSQL
  * one statement that picks its rows {@code FOR UPDATE SKIP LOCKED} and deletes them with their
- * history and approval requests, so it never waits for, or blocks, the workers for long.
+ * history and approval requests, so it never waits for, or blocks, the workers for long. (Purges
+ * on two nodes may queue behind each other for a moment: the listing trigger of V010 updates the
+ * {@code job_batches} rows their jobs share, in a fixed order.)
  */
 public final class JdbcAdminStore implements AdminStore {
 

@@ -917,8 +917,11 @@ public final class JdbcJobStore implements JobStore {
   public Page<Job> list(JobFilter filter, Optional<Cursor> after, int limit) {
     // A correlation id's jobs come in order from job_correlations (H2 since V009, PostgreSQL
     // since V010). Otherwise H2 reads its listing indexes on jobs, and PostgreSQL job_batches
-    // (V010): one row per inserting statement's (created_at, owner) group, its ids unnested and
-    // sorted within the row. The jobs' state comes from jobs
+    // (V010): rows of up to 1,000 ids of one instant and owner, read newest first; their ids are
+    // unnested and the (created_at, id) pairs sorted (an incremental sort by instant) under a
+    // LIMIT before the jobs are fetched, so a page among 100,000 jobs of one instant fetches its
+    // page, not the 100,000 (with a filter on the jobs' columns: listBatchesFiltered). The jobs'
+    // state comes from jobs
     boolean pg = db.dialect() instanceof Dialect.Postgres;
     boolean correlated = filter.correlationId().isPresent();
     boolean batches = pg && !correlated;
@@ -926,44 +929,57 @@ public final class JdbcJobStore implements JobStore {
     String at = batches ? "b.created_at" : joined ? "l.created_at" : "created_at";
     String id = joined ? "l.id" : "id";
     String j = joined ? "j." : "";
-    StringBuilder sql =
-        new StringBuilder(
-            batches
-                ? "SELECT " + QUALIFIED_COLUMNS + " FROM <prefix>job_batches b CROSS JOIN LATERAL unnest(b.ids) AS l(id)"
-                    + " JOIN <prefix>jobs j ON j.id = l.id WHERE 1 = 1"
-                : correlated
-                    ? "SELECT " + QUALIFIED_COLUMNS + " FROM <prefix>job_correlations l JOIN <prefix>jobs j ON j.id = l.id"
-                        + " WHERE 1 = 1"
-                    : "SELECT " + COLUMNS + " FROM <prefix>jobs WHERE 1 = 1");
+    // the listing's own conditions (owner, cursor): inside the pairs' subquery on job_batches
+    StringBuilder listed = new StringBuilder();
+    StringBuilder onJobs = new StringBuilder();
     Map<String, Object> binds = new HashMap<>();
     if (!filter.statuses().isEmpty()) {
-      sql.append(" AND ").append(j).append("status IN (<statuses>)");
+      onJobs.append(" AND ").append(j).append("status IN (<statuses>)");
     }
-    filter.queue().ifPresent(q -> { sql.append(" AND ").append(j).append("queue = :queue"); binds.put("queue", q); });
-    filter.function().ifPresent(f -> { sql.append(" AND ").append(j).append("function_name = :fn"); binds.put("fn", f); });
-    filter.correlationId().ifPresent(c -> { sql.append(" AND l.correlation_id = :corr"); binds.put("corr", c); });
-    filter.owner().ifPresent(o -> { sql.append(" AND ").append(batches ? "b." : j).append("owner_id = :owner"); binds.put("owner", o); });
+    filter.queue().ifPresent(q -> { onJobs.append(" AND ").append(j).append("queue = :queue"); binds.put("queue", q); });
+    filter.function().ifPresent(f -> { onJobs.append(" AND ").append(j).append("function_name = :fn"); binds.put("fn", f); });
+    filter.correlationId().ifPresent(c -> { listed.append(" AND l.correlation_id = :corr"); binds.put("corr", c); });
+    filter.owner().ifPresent(o -> { (batches ? listed : onJobs).append(" AND ").append(batches ? "b." : j).append("owner_id = :owner"); binds.put("owner", o); });
     after.ifPresent(
         c -> {
           // the first conjunct bounds the index range; the second is the cursor's exact order
-          sql.append(" AND " + at + " <= :cAt AND (" + at + " < :cAt OR " + id + " < :cId)");
+          listed.append(" AND " + at + " <= :cAt AND (" + at + " < :cAt OR " + id + " < :cId)");
           binds.put("cAt", ts(c.createdAt()));
           binds.put("cId", c.id());
         });
-    // H2 reads an index in its order only when the ORDER BY names its leading column, even one the
-    // WHERE fixes: the correlation id's or the owner's listing index
-    String lead = pg ? "" : correlated ? "l.correlation_id, " : filter.owner().isPresent() ? "owner_id, " : "";
-    sql.append(" ORDER BY " + lead + at + " DESC, " + id + " DESC LIMIT :limit");
-    List<Job> rows =
-        db.read(
-            h -> {
-              Query q = h.createQuery(sql.toString()).bind("limit", limit + 1);
-              if (!filter.statuses().isEmpty()) {
-                q.bindList("statuses", filter.statuses().stream().map(Enum::name).toList());
-              }
-              binds.forEach(q::bind);
-              return q.map(JobRows.JOB).list();
-            });
+    List<Job> rows;
+    if (batches && onJobs.length() > 0) {
+      rows = listBatchesFiltered(filter, after, limit, onJobs.toString(), binds);
+    } else {
+      StringBuilder sql = new StringBuilder();
+      if (batches) {
+        // the page's pairs first, then their jobs: the pairs' sort never carries the jobs' rows
+        sql.append("SELECT " + QUALIFIED_COLUMNS + " FROM (SELECT b.created_at, l.id FROM <prefix>job_batches b")
+            .append(" CROSS JOIN LATERAL unnest(b.ids) AS l(id) WHERE 1 = 1").append(listed)
+            .append(" ORDER BY b.created_at DESC, l.id DESC LIMIT :limit) l JOIN <prefix>jobs j ON j.id = l.id")
+            .append(" ORDER BY l.created_at DESC, l.id DESC");
+      } else {
+        sql.append(
+                correlated
+                    ? "SELECT " + QUALIFIED_COLUMNS + " FROM <prefix>job_correlations l JOIN <prefix>jobs j ON j.id = l.id"
+                    : "SELECT " + COLUMNS + " FROM <prefix>jobs")
+            .append(" WHERE 1 = 1").append(listed).append(onJobs);
+        // H2 reads an index in its order only when the ORDER BY names its leading column, even one
+        // the WHERE fixes: the correlation id's or the owner's listing index
+        String lead = pg ? "" : correlated ? "l.correlation_id, " : filter.owner().isPresent() ? "owner_id, " : "";
+        sql.append(" ORDER BY " + lead + at + " DESC, " + id + " DESC LIMIT :limit");
+      }
+      rows =
+          db.read(
+              h -> {
+                Query q = h.createQuery(sql.toString()).bind("limit", limit + 1);
+                if (!filter.statuses().isEmpty()) {
+                  q.bindList("statuses", filter.statuses().stream().map(Enum::name).toList());
+                }
+                binds.forEach(q::bind);
+                return q.map(JobRows.JOB).list();
+              });
+    }
     boolean more = rows.size() > limit;
     List<Job> items = more ? rows.subList(0, limit) : rows;
     Optional<Cursor> next =
@@ -971,6 +987,66 @@ public final class JdbcJobStore implements JobStore {
             ? Optional.of(Cursor.after(items.get(limit - 1).createdAt(), items.get(limit - 1).id().value()))
             : Optional.empty();
     return new Page<>(items, next);
+  }
+
+  /**
+   * PostgreSQL, a list with a filter on the jobs' own columns (state, queue, function): the
+   * listing's pairs in windows, each window's jobs fetched and filtered in the same statement,
+   * until the page (and one more, for the next cursor) is full or the listing ends. A window has a
+   * LIMIT, so the planner reads the listing index in order however few jobs match, and a window
+   * never sorts more than its own pairs; windows grow from 4 pages' worth to 65,536 pairs.
+   */
+  private List<Job> listBatchesFiltered(
+      JobFilter filter, Optional<Cursor> after, int limit, String onJobs, Map<String, Object> binds) {
+    String ownerClause = filter.owner().isPresent() ? " AND b.owner_id = :owner" : "";
+    List<Job> out = new ArrayList<>();
+    Optional<Cursor> from = after;
+    int window = Math.max(4 * (limit + 1), 256);
+    while (true) {
+      String sql =
+          "WITH w AS MATERIALIZED (SELECT b.created_at, l.id FROM <prefix>job_batches b CROSS JOIN LATERAL"
+              + " unnest(b.ids) AS l(id) WHERE 1 = 1" + ownerClause
+              + (from.isPresent() ? " AND b.created_at <= :wAt AND (b.created_at < :wAt OR l.id < :wId)" : "")
+              + " ORDER BY b.created_at DESC, l.id DESC LIMIT :window)"
+              + " SELECT w.created_at AS w_at, w.id AS w_id, " + QUALIFIED_COLUMNS + " FROM w LEFT JOIN <prefix>jobs j"
+              + " ON j.id = w.id" + onJobs + " ORDER BY w.created_at DESC, w.id DESC";
+      Optional<Cursor> start = from;
+      int size = window;
+      List<Map.Entry<Cursor, Optional<Job>>> got =
+          db.read(
+              h -> {
+                Query q = h.createQuery(sql).bind("window", size);
+                if (!filter.statuses().isEmpty()) {
+                  q.bindList("statuses", filter.statuses().stream().map(Enum::name).toList());
+                }
+                binds.forEach(
+                    (k, v) -> {
+                      if (!k.equals("cAt") && !k.equals("cId")) {
+                        q.bind(k, v);
+                      }
+                    });
+                start.ifPresent(c -> q.bind("wAt", ts(c.createdAt())).bind("wId", c.id()));
+                return q.map(
+                        (rs, ctx) ->
+                            Map.entry(
+                                Cursor.after(JobRows.instant(rs, "w_at"), rs.getString("w_id")),
+                                rs.getString("id") == null ? Optional.<Job>empty() : Optional.of(JobRows.JOB.map(rs, ctx))))
+                    .list();
+              });
+      for (Map.Entry<Cursor, Optional<Job>> e : got) {
+        if (e.getValue().isPresent()) {
+          out.add(e.getValue().get());
+          if (out.size() > limit) {
+            return out;
+          }
+        }
+      }
+      if (got.size() < window) {
+        return out; // the listing ends within this window
+      }
+      from = Optional.of(got.get(got.size() - 1).getKey());
+      window = Math.min(window * 2, 65_536);
+    }
   }
 
   @Override

@@ -33,12 +33,7 @@ public final class SingleSubmitProbe {
       long[] ret = new long[n];
       long base = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        long target = base + i * 20_000_000L;
-        long now;
-        while ((now = System.nanoTime()) < target) {
-          LockSupport.parkNanos(target - now);
-        }
-        sub[i] = System.nanoTime();
+        sub[i] = paceTo(base + i * 20_000_000L);
         d.jobs().submit(JobRequest.builder("noop").args(JsonNodeFactory.instance.objectNode().put("i", i)).build());
         ret[i] = System.nanoTime();
       }
@@ -52,12 +47,7 @@ public final class SingleSubmitProbe {
       long[] ret = new long[n];
       long base = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        long target = base + i * 20_000_000L;
-        long now;
-        while ((now = System.nanoTime()) < target) {
-          LockSupport.parkNanos(target - now);
-        }
-        sub[i] = System.nanoTime();
+        sub[i] = paceTo(base + i * 20_000_000L);
         java.time.Instant t = java.time.Instant.now();
         store.jobs().insertAllAndClaim(
             java.util.List.of(new dev.docket.spi.NewJob(dev.docket.JobId.random(), "noop", "default", dev.docket.JobStatus.QUEUED, 0,
@@ -69,6 +59,15 @@ public final class SingleSubmitProbe {
       }
       report(kind, "store call alone, ", n, sub, ret, ret);
     }
+  }
+
+  /** Waits until {@code target} (System.nanoTime) and returns the time it woke. */
+  private static long paceTo(long target) {
+    long now;
+    while ((now = System.nanoTime()) < target) {
+      LockSupport.parkNanos(target - now);
+    }
+    return now;
   }
 
   private static void report(String kind, String what, int n, long[] sub, long[] ret, long[] start) {

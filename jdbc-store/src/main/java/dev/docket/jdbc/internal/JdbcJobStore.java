@@ -929,7 +929,8 @@ public final class JdbcJobStore implements JobStore {
     String at = batches ? "b.created_at" : joined ? "l.created_at" : "created_at";
     String id = joined ? "l.id" : "id";
     String j = joined ? "j." : "";
-    // the listing's own conditions (owner, cursor): inside the pairs' subquery on job_batches
+    // the listing's own conditions (correlation id; owner and cursor on job_batches), and those
+    // on the jobs' columns
     StringBuilder listed = new StringBuilder();
     StringBuilder onJobs = new StringBuilder();
     Map<String, Object> binds = new HashMap<>();
@@ -940,17 +941,18 @@ public final class JdbcJobStore implements JobStore {
     filter.function().ifPresent(f -> { onJobs.append(" AND ").append(j).append("function_name = :fn"); binds.put("fn", f); });
     filter.correlationId().ifPresent(c -> { listed.append(" AND l.correlation_id = :corr"); binds.put("corr", c); });
     filter.owner().ifPresent(o -> { (batches ? listed : onJobs).append(" AND ").append(batches ? "b." : j).append("owner_id = :owner"); binds.put("owner", o); });
-    after.ifPresent(
-        c -> {
-          // the first conjunct bounds the index range; the second is the cursor's exact order
-          listed.append(" AND " + at + " <= :cAt AND (" + at + " < :cAt OR " + id + " < :cId)");
-          binds.put("cAt", ts(c.createdAt()));
-          binds.put("cId", c.id());
-        });
     List<Job> rows;
     if (batches && onJobs.length() > 0) {
+      // the windows carry the cursor themselves
       rows = listBatchesFiltered(filter, after, limit, onJobs.toString(), binds);
     } else {
+      after.ifPresent(
+          c -> {
+            // the first conjunct bounds the index range; the second is the cursor's exact order
+            listed.append(" AND " + at + " <= :cAt AND (" + at + " < :cAt OR " + id + " < :cId)");
+            binds.put("cAt", ts(c.createdAt()));
+            binds.put("cId", c.id());
+          });
       StringBuilder sql = new StringBuilder();
       if (batches) {
         // the page's pairs first, then their jobs: the pairs' sort never carries the jobs' rows
@@ -1019,12 +1021,7 @@ public final class JdbcJobStore implements JobStore {
                 if (!filter.statuses().isEmpty()) {
                   q.bindList("statuses", filter.statuses().stream().map(Enum::name).toList());
                 }
-                binds.forEach(
-                    (k, v) -> {
-                      if (!k.equals("cAt") && !k.equals("cId")) {
-                        q.bind(k, v);
-                      }
-                    });
+                binds.forEach(q::bind);
                 start.ifPresent(c -> q.bind("wAt", ts(c.createdAt())).bind("wId", c.id()));
                 return q.map(
                         (rs, ctx) ->
